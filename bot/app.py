@@ -1,0 +1,133 @@
+"""Wiring the core to aiogram: dispatcher, bot, profile, polling and webhook.
+
+This is one of the two modules of ``bot/`` that import aiogram (with the console).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommand
+from aiogram.utils.i18n import I18n
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.i18n import DOMAIN, LOCALES_DIR, gettext
+from bot.languages import DEFAULT_LANG, LANGS, Lang
+from handlers import setup_routers
+from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def create_dispatcher(assistant: Assistant, settings: Settings) -> Dispatcher:
+    """A dispatcher with the assistant injected, i18n, throttling and every router."""
+    dp = Dispatcher(storage=MemoryStorage())
+    dp["assistant"] = assistant
+    dp["settings"] = settings
+    i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
+    UserLocaleMiddleware(i18n, assistant).setup(dp)
+    throttling = ThrottlingMiddleware()
+    dp.message.outer_middleware(throttling)
+    dp.callback_query.outer_middleware(throttling)
+    dp.include_router(setup_routers())
+    return dp
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A bot for ``settings.bot_token``, on a self-hosted Bot API server if configured."""
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    assert settings.bot_token is not None  # noqa: S101 - checked by the caller
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def commands(lang: Lang) -> list[BotCommand]:
+    """The command menu in ``lang``."""
+    return [
+        BotCommand(command="start", description=gettext("start and main menu", lang)),
+        BotCommand(command="menu", description=gettext("topics", lang)),
+        BotCommand(command="language", description=gettext("change language", lang)),
+        BotCommand(command="help", description=gettext("what the bot can do", lang)),
+        BotCommand(command="privacy", description=gettext("what I keep about you", lang)),
+        BotCommand(command="forget", description=gettext("delete what I keep about you", lang)),
+    ]
+
+
+def description(lang: Lang) -> str:
+    """The bot's description (shown before /start) in ``lang``."""
+    return gettext(
+        "Saylau answers questions about elections in Kazakhstan: dates, maslikhats and akims, "
+        "how and where to vote, voting abroad, candidates. Neutral, with sources. "
+        "Ask in Kazakh, Russian or Indonesian.",
+        lang,
+    )
+
+
+async def set_profile(bot: Bot) -> None:
+    """Set command menus and descriptions for each language (and the default)."""
+    for lang in (None, *LANGS):
+        text_lang: Lang = lang or DEFAULT_LANG
+        await bot.set_my_commands(commands(text_lang), language_code=lang)
+        await bot.set_my_description(description(text_lang), language_code=lang)
+        await bot.set_my_short_description(
+            gettext("Elections in Kazakhstan: neutral answers with sources.", text_lang),
+            language_code=lang,
+        )
+
+
+async def run_polling(bot: Bot, dp: Dispatcher) -> None:
+    """Long polling until interrupted."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    await set_profile(bot)
+    me = await bot.get_me()
+    log.info("Polling as @%s", me.username)
+    await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+
+
+async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+    """Serve Telegram's webhook calls, checked with a secret token, until interrupted."""
+    import asyncio
+
+    from aiohttp import web
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    assert settings.webhook_url is not None  # noqa: S101 - checked by the caller
+    url = settings.webhook_url + WEBHOOK_PATH
+
+    async def on_startup(bot: Bot) -> None:
+        await set_profile(bot)
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+        log.info("Webhook set to %s", url)
+
+    dp.startup.register(on_startup)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web_server_host, settings.web_server_port)
+    await site.start()
+    log.info("Listening on %s:%s", settings.web_server_host, settings.web_server_port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

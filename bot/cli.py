@@ -1,0 +1,134 @@
+"""Command line: ``python -m bot [run | ask | content]``.
+
+* ``python -m bot`` runs the bot on Telegram when ``BOT_TOKEN`` is set (polling, or a
+  webhook when ``WEBHOOK_URL`` is set), otherwise a local console chat.
+* ``python -m bot ask [--lang kk|ru|id] [--json] TEXT|-`` answers from the command line.
+* ``python -m bot content check|reload`` validates the seed files / loads them into SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import compile_catalogs
+from bot.languages import LANGS
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Saylau election bot")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (Telegram with BOT_TOKEN, else a local console)")
+    ask = sub.add_parser("ask", help="answer questions from the command line")
+    ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: the question's)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("text", nargs="+", help="the question, or - to read one per line from stdin")
+    content = sub.add_parser("content", help="FAQ content")
+    content.add_argument("action", choices=("check", "reload"), help="validate files / load into SQLite")
+    return parser
+
+
+def _open(settings: Settings):  # noqa: ANN202 - returns an Assistant, imported lazily
+    from bot.assistant import Assistant
+    from bot.db import open_database
+
+    return Assistant(open_database(settings.database_path))
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer each question; print text or JSON lines."""
+    from bot.render import answer_text
+
+    assistant = _open(settings)
+    texts = args.text
+    questions = [line.rstrip("\n") for line in sys.stdin] if texts == ["-"] else [" ".join(texts)]
+    for question in questions:
+        if not question.strip():
+            continue
+        reply = assistant.ask(question, ui_lang=args.lang, reply_lang=args.lang, record=False)
+        entry = assistant.entry(reply.topic) if reply.topic else None
+        answer = answer_text(entry, reply.lang, html=False) if entry else None
+        if args.json:
+            record = {
+                "query": question,
+                "lang": reply.detected,
+                "id": reply.topic,
+                "score": round(reply.score, 4),
+                "suggestions": list(reply.suggestions),
+                "answer": answer,
+            }
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        elif answer:
+            print(answer + "\n", flush=True)
+        else:
+            titles = [assistant.entries[t].titles[reply.lang] for t in reply.suggestions]
+            hint = f" Did you mean: {'; '.join(titles)}?" if titles else ""
+            print(f"[no confident answer, score {reply.score:.2f}]{hint}\n", flush=True)
+    return 0
+
+
+def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
+    """Validate the seed files, or load them into the database."""
+    from bot.content import load_faq_files
+
+    entries = load_faq_files()
+    if args.action == "check":
+        published = sum(e.published for e in entries)
+        print(f"content OK: {len(entries)} FAQ entries ({published} published, {len(entries) - published} drafts)")
+        return 0
+    count = _open(settings).reload()
+    print(f"reloaded {count} FAQ entries into {settings.database_path}")
+    return 0
+
+
+def cmd_run(settings: Settings) -> int:
+    """Run on Telegram, or the local console without a token."""
+    from bot.app import create_bot, create_dispatcher, run_polling, run_webhook
+
+    assistant = _open(settings)
+    if settings.bot_token is None:
+        from bot.console import run_console
+
+        asyncio.run(run_console(assistant, settings))
+        return 0
+    bot = create_bot(settings)
+    dp = create_dispatcher(assistant, settings)
+    if settings.webhook_url:
+        asyncio.run(run_webhook(bot, dp, settings))
+    else:
+        asyncio.run(run_polling(bot, dp))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from bot.content import ContentError
+
+    try:
+        compile_catalogs()
+        if args.command == "ask":
+            return cmd_ask(settings, args)
+        if args.command == "content":
+            return cmd_content(settings, args)
+        return cmd_run(settings)
+    except ContentError as exc:
+        print(f"Content error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,161 @@
+"""A Telegram chat emulated in-process: the real Dispatcher, no network.
+
+:class:`LocalSession` stands in for the Bot API: it records every request (first in,
+first out) and answers with plausible results. :class:`LocalChat` plays the user: it
+feeds message and button-press updates through ``Dispatcher.feed_update``. The local
+console and the tests both drive the bot this way.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+
+Listener = Callable[[TelegramMethod[Any], Any], None]
+
+
+class LocalSession(BaseSession):
+    """A Bot API stand-in that records requests and fabricates their results."""
+
+    def __init__(self, listener: Listener | None = None) -> None:
+        super().__init__()
+        self.requests: deque[TelegramMethod[Any]] = deque()
+        self.messages: dict[tuple[int, int], Message] = {}
+        self.listener = listener
+        self._ids = itertools.count(1_000_000)
+
+    def remember(self, message: Message) -> None:
+        """Keep a message so replies to it and edits of it can be resolved."""
+        self.messages[(message.chat.id, message.message_id)] = message
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        """Record ``method`` and return what the Bot API would."""
+        self.requests.append(method)
+        result = self._result(bot, method)
+        if self.listener is not None:
+            self.listener(method, result)
+        return result
+
+    def _result(self, bot: Bot, method: TelegramMethod[Any]) -> Any:
+        me = User(id=bot.id, is_bot=True, first_name="Saylau", username="saylau_bot")
+        if isinstance(method, GetMe):
+            return me
+        if isinstance(method, SendMessage):
+            chat_id = int(method.chat_id)
+            reply_id = method.reply_parameters.message_id if method.reply_parameters else None
+            message = Message(
+                message_id=next(self._ids),
+                date=datetime.now(UTC),
+                chat=Chat(id=chat_id, type="private"),
+                from_user=me,
+                text=method.text,
+                reply_markup=method.reply_markup,
+                reply_to_message=self.messages.get((chat_id, reply_id)) if reply_id else None,
+            ).as_(bot)
+            self.remember(message)
+            return message
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup):
+            old = self.messages.get((int(method.chat_id or 0), method.message_id or 0))
+            if old is None:
+                return True
+            changes: dict[str, Any] = {"reply_markup": method.reply_markup}
+            if isinstance(method, EditMessageText):
+                changes["text"] = method.text
+            new = old.model_copy(update=changes).as_(bot)
+            self.remember(new)
+            return new
+        if bool in get_args(method.__returning__) or method.__returning__ is bool:
+            return True
+        raise NotImplementedError(f"LocalSession does not emulate {type(method).__name__}")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        """Files are not emulated."""
+        raise NotImplementedError("LocalSession does not download files")
+
+
+class LocalChat:
+    """One user talking to the bot in a private chat through the real Dispatcher."""
+
+    def __init__(
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        session: LocalSession,
+        user_id: int = 100_000_001,
+        language_code: str | None = None,
+        first_name: str = "Voter",
+    ) -> None:
+        self.dp, self.bot, self.session = dp, bot, session
+        self.user = User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
+        self.chat = Chat(id=user_id, type="private")
+        self._ids = itertools.count(1)
+
+    def _update_id(self) -> int:
+        return next(self._ids)
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        """Feed one update; return the requests the bot made while handling it."""
+        before = len(self.session.requests)
+        await self.dp.feed_update(self.bot, update)
+        return list(self.session.requests)[before:]
+
+    async def send(self, text: str) -> list[TelegramMethod[Any]]:
+        """The user sends a text message."""
+        message = Message(
+            message_id=next(self.session._ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            text=text,
+        )
+        self.session.remember(message)
+        return await self.feed(Update(update_id=self._update_id(), message=message))
+
+    async def send_message(self, **fields: Any) -> list[TelegramMethod[Any]]:
+        """The user sends a message of any kind (sticker, photo...): ``fields`` of Message."""
+        message = Message(
+            message_id=next(self.session._ids),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            **fields,
+        )
+        return await self.feed(Update(update_id=self._update_id(), message=message))
+
+    async def press(self, data: str, message: Message | None = None) -> list[TelegramMethod[Any]]:
+        """The user presses an inline button carrying ``data`` (on ``message``)."""
+        query = CallbackQuery(
+            id=str(self._update_id()),
+            from_user=self.user,
+            chat_instance="local",
+            message=message,
+            data=data,
+        )
+        return await self.feed(Update(update_id=self._update_id(), callback_query=query))
+
+
+def buttons(markup: object) -> list[tuple[str, str]]:
+    """(label, callback data) of every inline button of a reply markup, in order."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
+

@@ -1,0 +1,173 @@
+"""Fuzzy matching of free-text questions to FAQ topics.
+
+Every phrasing is normalised and folded once, at index time (:mod:`bot.textnorm`), so
+Kazakh in Cyrillic, Latin and Russian-keyboard spelling meet. A question is scored
+against all phrasings with a TF-IDF cosine over word tokens, 5-letter word prefixes
+(a cheap stem for Kazakh and Russian endings) and character 3-grams, computed from a
+numpy inverted index. The best phrasings are reranked with a rapidfuzz similarity, each
+topic keeps its best phrasing, and the decision is:
+
+* answer when the top topic clears ``answer_threshold`` and beats the runner-up by ``margin``;
+* "did you mean" (up to three topics) when it clears ``suggest_threshold``;
+* otherwise "I don't know".
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.textnorm import key
+
+MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
+TOP_DOCS = 40  # phrasings reranked with the fuzzy score
+MAX_DF = 0.3  # features in more phrasings than this share carry no signal
+
+
+def features(folded: str) -> Counter[str]:
+    """The weighted bag of features of a folded text."""
+    bag: Counter[str] = Counter()
+    for word in folded.split():
+        bag["w:" + word] += 2
+        if len(word) > 5:
+            bag["p:" + word[:5]] += 1
+        padded = f" {word} "
+        for i in range(len(padded) - 2):
+            bag[padded[i : i + 3]] += 1
+    return bag
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topic and how well the question matches it (0..1)."""
+
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one question."""
+
+    topic: str | None  # answered topic, or None
+    score: float  # score of the best topic
+    suggestions: tuple[str, ...] = ()  # "did you mean" topics when not answered
+    ranking: tuple[Candidate, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, calibrated on the labelled question set."""
+
+    answer: float = 0.5
+    suggest: float = 0.3
+    margin: float = 0.05
+
+
+class FaqMatcher:
+    """An index of (topic, phrasing) pairs answering free-text questions."""
+
+    def __init__(
+        self,
+        phrasings: Iterable[tuple[str, str]],
+        thresholds: Thresholds | None = None,
+        fuzzy_weight: float = 0.35,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.fuzzy_weight = fuzzy_weight
+        topics: list[str] = []
+        topic_index: dict[str, int] = {}
+        doc_topic: list[int] = []
+        self._doc_keys: list[str] = []
+        bags: list[Counter[str]] = []
+        for topic, text in phrasings:
+            folded = key(text)[:MAX_QUERY_CHARS]
+            if not folded:
+                continue
+            if topic not in topic_index:
+                topic_index[topic] = len(topics)
+                topics.append(topic)
+            doc_topic.append(topic_index[topic])
+            self._doc_keys.append(folded)
+            bags.append(features(folded))
+        self.topics = topics
+        self._doc_topic = np.array(doc_topic, dtype=np.int32)
+        n_docs = len(bags)
+        df: Counter[str] = Counter(f for bag in bags for f in bag)
+        limit = max(2, MAX_DF * n_docs)
+        self._idf = {
+            f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit
+        }
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for doc, bag in enumerate(bags):
+            vec = self._weights(bag)
+            for f, w in vec.items():
+                postings.setdefault(f, []).append((doc, w))
+        self._feature_slices: dict[str, tuple[int, int]] = {}
+        ids: list[int] = []
+        weights: list[float] = []
+        for f, plist in postings.items():
+            start = len(ids)
+            ids.extend(d for d, _ in plist)
+            weights.extend(w for _, w in plist)
+            self._feature_slices[f] = (start, len(ids))
+        self._post_ids = np.array(ids, dtype=np.int32)
+        self._post_w = np.array(weights, dtype=np.float32)
+        self._n_docs = n_docs
+
+    def _weights(self, bag: Counter[str]) -> dict[str, float]:
+        vec = {
+            f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf
+        }
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {f: w / norm for f, w in vec.items()}
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """Topics ordered by score, best first (at most ``limit``)."""
+        folded = key(question)[:MAX_QUERY_CHARS]
+        if not folded or not self._n_docs:
+            return []
+        qvec = self._weights(features(folded))
+        slices = [(self._feature_slices[f], w) for f, w in qvec.items() if f in self._feature_slices]
+        if not slices:
+            return []
+        ids = np.concatenate([self._post_ids[a:b] for (a, b), _ in slices])
+        lengths = [b - a for (a, b), _ in slices]
+        weights = np.concatenate([self._post_w[a:b] for (a, b), _ in slices])
+        weights *= np.repeat(np.array([w for _, w in slices], dtype=np.float32), lengths)
+        cosine = np.bincount(ids, weights=weights, minlength=self._n_docs)
+        k = min(TOP_DOCS, self._n_docs)
+        top = np.argpartition(cosine, -k)[-k:]
+        best: dict[int, float] = {}
+        fw = self.fuzzy_weight
+        for doc in top.tolist():
+            cos = float(cosine[doc])
+            if cos <= 0:
+                continue
+            fuzzy = fuzz.ratio(folded, self._doc_keys[doc]) / 100
+            score = (1 - fw) * cos + fw * fuzzy
+            topic = int(self._doc_topic[doc])
+            if score > best.get(topic, 0.0):
+                best[topic] = score
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
+        return [Candidate(self.topics[t], round(s, 4)) for t, s in ranked]
+
+    def match(self, question: str) -> Match:
+        """Decide whether to answer, offer "did you mean", or say "I don't know"."""
+        ranking = self.rank(question)
+        if not ranking:
+            return Match(None, 0.0)
+        t = self.thresholds
+        top = ranking[0]
+        runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+        if top.score >= t.answer and top.score - runner_up >= t.margin:
+            return Match(top.topic, top.score, ranking=tuple(ranking))
+        suggestions = tuple(
+            c.topic for c in ranking[:3] if c.score >= t.suggest and c.score >= top.score - 0.15
+        )
+        return Match(None, top.score, suggestions, tuple(ranking))

@@ -1,0 +1,20 @@
+"""aiogram routers, one per user-facing area; :func:`setup_routers` builds fresh ones."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import errors, fallback, menu, questions, start
+
+
+def setup_routers() -> Router:
+    """A new root router with every area included, catch-all last."""
+    root = Router(name="root")
+    root.include_routers(
+        start.router(),
+        menu.router(),
+        questions.router(),
+        fallback.router(),
+        errors.router(),
+    )
+    return root

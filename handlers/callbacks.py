@@ -1,0 +1,38 @@
+"""Callback data of every inline button: short prefixes and IDs only (at most 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LangCB(CallbackData, prefix="lang"):
+    """Choose the interface language."""
+
+    code: str
+
+
+class MenuCB(CallbackData, prefix="menu"):
+    """Open a main-menu section (or the main menu itself: ``home``)."""
+
+    section: str
+
+
+class TopicCB(CallbackData, prefix="t"):
+    """Show the answer of one FAQ topic; ``lang`` is the answer language."""
+
+    topic: str
+    lang: str
+
+
+class VoteCB(CallbackData, prefix="fb"):
+    """Helpful (1) / not helpful (0) vote on an answer."""
+
+    topic: str
+    lang: str
+    helpful: int
+
+
+class NoneOfTheseCB(CallbackData, prefix="none"):
+    """None of the "did you mean" suggestions fits."""
+
+    lang: str

@@ -1,0 +1,82 @@
+"""Inline keyboards. Labels are translated eagerly (lazy strings fail validation)."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.assistant import Assistant
+from bot.languages import LANGS, NATIVE_NAMES, Lang
+from bot.menu import MORE, section_topics
+from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
+
+
+def section_titles() -> dict[str, str]:
+    """Main-menu section labels in the current interface language."""
+    return {
+        "dates": "🗓 " + _("Election dates"),
+        "local": "🏛 " + _("Maslikhat, akim, parliament"),
+        "vote": "🗳 " + _("How to vote"),
+        "abroad": "🌍 " + _("Voting abroad, embassies"),
+        "candidates": "👥 " + _("Candidates"),
+        "ask": "❓ " + _("Ask a question"),
+        "about": "ℹ️ " + _("About the bot"),
+        MORE: "➕ " + _("More topics"),
+        "language": "🌐 " + _("Language"),
+    }
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """Қазақша / Русский / Bahasa Indonesia."""
+    kb = InlineKeyboardBuilder()
+    for lang in LANGS:
+        kb.button(text=NATIVE_NAMES[lang], callback_data=LangCB(code=lang))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def main_menu(assistant: Assistant) -> InlineKeyboardMarkup:
+    """The main menu: every topic is two taps away."""
+    titles = section_titles()
+    kb = InlineKeyboardBuilder()
+    sections = ["dates", "local", "vote", "abroad", "candidates", "ask", "about"]
+    if section_topics(MORE, assistant.entries):
+        sections.append(MORE)
+    sections.append("language")
+    for section in sections:
+        kb.button(text=titles[section], callback_data=MenuCB(section=section))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKeyboardMarkup:
+    """The topics of one section, titled in ``lang``, plus a way back."""
+    kb = InlineKeyboardBuilder()
+    for topic in section_topics(section, assistant.entries):
+        kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
+    kb.button(text="⬅️ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
+    """Helpful / not helpful under an answer, and the menu."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text="👍 " + _("Helpful"), callback_data=VoteCB(topic=topic, lang=lang, helpful=1))
+    kb.button(text="👎 " + _("Not helpful"), callback_data=VoteCB(topic=topic, lang=lang, helpful=0))
+    kb.button(text="☰ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def suggestions_keyboard(
+    assistant: Assistant, topics: tuple[str, ...], lang: Lang
+) -> InlineKeyboardMarkup:
+    """ "Did you mean" buttons (titles in the question's language) and "none of these"."""
+    kb = InlineKeyboardBuilder()
+    for topic in topics[:3]:
+        kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
+    kb.button(text="✖️ " + _("None of these"), callback_data=NoneOfTheseCB(lang=lang))
+    kb.adjust(1)
+    return kb.as_markup()

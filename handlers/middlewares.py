@@ -1,0 +1,84 @@
+"""Middlewares: the user's interface language and per-user flood protection."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from bot import users
+from bot.assistant import Assistant
+from bot.i18n import gettext
+from bot.languages import DEFAULT_LANG, as_lang
+
+
+class UserLocaleMiddleware(I18nMiddleware):
+    """Interface language: the user's stored choice, else Telegram's language_code."""
+
+    def __init__(self, i18n: I18n, assistant: Assistant) -> None:
+        super().__init__(i18n)
+        self.assistant = assistant
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        """Pick the locale; expose it as ``data['lang']`` and where it came from as
+        ``data['lang_source']``: ``chosen``, ``telegram`` or ``default``."""
+        user: User | None = data.get("event_from_user")
+        chosen = users.get_lang(self.assistant.db, user.id) if user else None
+        from_telegram = as_lang(user.language_code) if user else None
+        if chosen:
+            data["lang"], data["lang_source"] = chosen, "chosen"
+        elif from_telegram:
+            data["lang"], data["lang_source"] = from_telegram, "telegram"
+        else:
+            data["lang"], data["lang_source"] = DEFAULT_LANG, "default"
+        return data["lang"]
+
+
+class ThrottlingMiddleware(BaseMiddleware):
+    """Drop a user's updates beyond ``limit`` per ``period`` seconds, warning once.
+
+    Register it after :class:`UserLocaleMiddleware` so the warning is in the user's language.
+    """
+
+    def __init__(self, limit: int = 8, period: float = 10.0) -> None:
+        self.limit = limit
+        self.period = period
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        now = time.monotonic()
+        stamps = self._seen.setdefault(user.id, deque())
+        while stamps and now - stamps[0] > self.period:
+            stamps.popleft()
+        if len(stamps) >= self.limit:
+            if user.id not in self._warned:
+                self._warned.add(user.id)
+                await self._warn(event, data.get("lang") or DEFAULT_LANG)
+            return None
+        self._warned.discard(user.id)
+        stamps.append(now)
+        if len(self._seen) > 10_000:  # forget idle users so memory stays bounded
+            for uid in [u for u, s in self._seen.items() if not s or now - s[-1] > self.period]:
+                del self._seen[uid]
+        return await handler(event, data)
+
+    async def _warn(self, event: TelegramObject, lang: str) -> None:
+        text = gettext("Too many messages at once. Please wait a few seconds.", lang)  # type: ignore[arg-type]
+        if isinstance(event, Message):
+            await event.answer(text)
+        elif isinstance(event, CallbackQuery):
+            await event.answer(text, show_alert=True)

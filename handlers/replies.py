@@ -1,0 +1,29 @@
+"""Sending an FAQ answer, shared by the menu and free-text routers."""
+
+from __future__ import annotations
+
+from aiogram.types import Message
+
+from bot.assistant import Assistant
+from bot.languages import Lang
+from bot.render import answer_text
+from handlers.keyboards import answer_keyboard
+
+
+async def send_answer(
+    message: Message, assistant: Assistant, topic: str, lang: Lang, reply: bool = False
+) -> bool:
+    """Send the answer of ``topic`` in ``lang``; False when the topic is not published.
+
+    With ``reply`` the answer quotes the user's question, so a later "not helpful" vote
+    can record which question it answered.
+    """
+    entry = assistant.entry(topic)
+    if entry is None:
+        return False
+    await message.answer(
+        answer_text(entry, lang),
+        reply_markup=answer_keyboard(topic, lang),
+        reply_to_message_id=message.message_id if reply else None,
+    )
+    return True
