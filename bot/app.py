@@ -29,16 +29,17 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-def create_dispatcher(assistant: Assistant, settings: Settings) -> Dispatcher:
+def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool = True) -> Dispatcher:
     """A dispatcher with the assistant injected, i18n, throttling and every router."""
     dp = Dispatcher(storage=MemoryStorage())
     dp["assistant"] = assistant
     dp["settings"] = settings
     i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
     UserLocaleMiddleware(i18n, assistant).setup(dp)
-    throttling = ThrottlingMiddleware()
-    dp.message.outer_middleware(throttling)
-    dp.callback_query.outer_middleware(throttling)
+    if throttle:
+        throttling = ThrottlingMiddleware()
+        dp.message.outer_middleware(throttling)
+        dp.callback_query.outer_middleware(throttling)
     dp.include_router(setup_routers())
     return dp
 

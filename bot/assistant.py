@@ -22,6 +22,7 @@ ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
 
 # Calibrated on tests/data/labelled_questions.csv (see benchmarks/bench_matcher.py).
 THRESHOLDS = Thresholds(answer=0.5, suggest=0.3, margin=0.05)
+SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,12 @@ class Assistant:
         record: bool = True,
     ) -> Reply:
         """Answer, suggest or admit not knowing; unanswered questions are recorded."""
-        detected = self.detector.detect(text, ui_lang).lang
-        lang = reply_lang or detected or ui_lang or DEFAULT_LANG
+        detection = self.detector.detect(text, ui_lang)
+        detected = detection.lang
+        if detection.confidence < SURE_LANGUAGE and ui_lang is not None:
+            lang = reply_lang or ui_lang  # "ok?", "akim": keep the user's language
+        else:
+            lang = reply_lang or detected or ui_lang or DEFAULT_LANG
         if not has_letters(normalize(text)):
             return Reply("no_text", lang, detected)
         match = self.matcher.match(text)

@@ -72,7 +72,7 @@ async def run_console(
     printer = ConsolePrinter(out)
     session = LocalSession(listener=printer)
     bot = Bot(LOCAL_TOKEN, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-    dp = create_dispatcher(assistant, settings)
+    dp = create_dispatcher(assistant, settings, throttle=False)  # one local user, typing
     if language_code is None:
         language_code = os.environ.get("LANG", "")[:2] or None
     chat = LocalChat(dp, bot, session, language_code=language_code)

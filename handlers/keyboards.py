@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.assistant import Assistant
+from bot.i18n import gettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from bot.menu import MORE, section_topics
 from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
@@ -77,6 +78,6 @@ def suggestions_keyboard(
     kb = InlineKeyboardBuilder()
     for topic in topics[:3]:
         kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
-    kb.button(text="✖️ " + _("None of these"), callback_data=NoneOfTheseCB(lang=lang))
+    kb.button(text="✖️ " + gettext("None of these", lang), callback_data=NoneOfTheseCB(lang=lang))
     kb.adjust(1)
     return kb.as_markup()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.assistant import Assistant
@@ -22,14 +22,14 @@ def router() -> Router:
     async def home(query: CallbackQuery, assistant: Assistant) -> None:
         """Back to the main menu."""
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant))
 
     @r.callback_query(MenuCB.filter(F.section == "ask"))
     async def ask(query: CallbackQuery) -> None:
         """Invite a typed question."""
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.answer(
                 _(
                     "Type your question in your own words, in Kazakh, Russian or Indonesian. "
@@ -43,7 +43,7 @@ def router() -> Router:
     ) -> None:
         """List the topics of one section."""
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             title = section_titles()[callback_data.section]
             await query.message.answer(
                 title, reply_markup=section_keyboard(assistant, callback_data.section, lang)
@@ -52,13 +52,10 @@ def router() -> Router:
     @r.callback_query(TopicCB.filter(F.lang.in_(LANGS)))
     async def topic(query: CallbackQuery, callback_data: TopicCB, assistant: Assistant) -> None:
         """Answer the chosen topic."""
-        if query.message is None:
-            await query.answer()
-            return
-        lang: Lang = callback_data.lang  # type: ignore[assignment]
-        if await send_answer(query.message, assistant, callback_data.topic, lang):  # type: ignore[arg-type]
-            await query.answer()
-        else:
+        if assistant.entry(callback_data.topic) is None or not isinstance(query.message, Message):
             await query.answer(_("This topic is no longer available. Open the menu again."), show_alert=True)
+            return
+        await query.answer()
+        await send_answer(query.message, assistant, callback_data.topic, callback_data.lang)  # type: ignore[arg-type]
 
     return r

@@ -45,7 +45,7 @@ class ThrottlingMiddleware(BaseMiddleware):
     Register it after :class:`UserLocaleMiddleware` so the warning is in the user's language.
     """
 
-    def __init__(self, limit: int = 8, period: float = 10.0) -> None:
+    def __init__(self, limit: int = 10, period: float = 10.0) -> None:
         self.limit = limit
         self.period = period
         self._seen: dict[int, deque[float]] = {}

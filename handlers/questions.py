@@ -72,7 +72,7 @@ def router() -> Router:
                 reply_markup=main_menu(assistant),
             )
 
-    @r.callback_query(VoteCB.filter(F.lang.in_(LANGS)))
+    @r.callback_query(VoteCB.filter(F.lang.in_(LANGS) & F.helpful.in_({0, 1})))
     async def vote(query: CallbackQuery, callback_data: VoteCB, assistant: Assistant) -> None:
         """Count the vote; a "not helpful" one keeps the question for review."""
         if assistant.entry(callback_data.topic) is None:

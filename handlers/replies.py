@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import Message
+from aiogram.types import Message, ReplyParameters
 
 from bot.assistant import Assistant
 from bot.languages import Lang
@@ -24,6 +24,10 @@ async def send_answer(
     await message.answer(
         answer_text(entry, lang),
         reply_markup=answer_keyboard(topic, lang),
-        reply_to_message_id=message.message_id if reply else None,
+        reply_parameters=(
+            ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+            if reply
+            else None
+        ),
     )
     return True

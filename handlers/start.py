@@ -51,7 +51,7 @@ def router() -> Router:
     async def language_button(query: CallbackQuery) -> None:
         """The language button of the main menu."""
         await query.answer()
-        if query.message is not None:
+        if isinstance(query.message, Message):
             await query.message.answer(CHOOSE_LANGUAGE, reply_markup=language_keyboard())
 
     @r.callback_query(LangCB.filter(F.code.in_(LANGS)))
@@ -60,7 +60,7 @@ def router() -> Router:
         lang: Lang = callback_data.code  # type: ignore[assignment]
         users.set_lang(assistant.db, query.from_user.id, lang)
         await query.answer(gettext("Language: {name}", lang).format(name=NATIVE_NAMES[lang]))
-        if query.message is not None:
+        if isinstance(query.message, Message):
             with I18n.get_current().use_locale(lang):
                 await query.message.answer(welcome_text(lang), reply_markup=main_menu(assistant))
 

@@ -1,0 +1,58 @@
+"""Shared fixtures: a real SQLite file per test, the real content, the real Dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+
+from bot.app import create_dispatcher
+from bot.assistant import Assistant
+from bot.config import load_settings
+from bot.db import open_database
+from bot.i18n import compile_catalogs
+from bot.local_chat import LocalChat, LocalSession
+
+compile_catalogs()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "saylau.db"
+
+
+@pytest.fixture
+def assistant(db_path: Path) -> Iterator[Assistant]:
+    db = open_database(db_path)
+    yield Assistant(db)
+    db.close()
+
+
+@pytest.fixture
+def session() -> LocalSession:
+    return LocalSession()
+
+
+@pytest.fixture
+async def bot(session: LocalSession) -> AsyncIterator[Bot]:
+    bot = Bot("42:TEST-TOKEN", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    yield bot
+
+
+def make_chat(assistant: Assistant, bot: Bot, session: LocalSession, **kwargs: object) -> LocalChat:
+    """A user chatting through a fresh Dispatcher (fresh routers) over ``assistant``."""
+    throttle = bool(kwargs.pop("throttle", False))
+    dp = create_dispatcher(assistant, load_settings(bot_token=None), throttle=throttle)
+    return LocalChat(dp, bot, session, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def chat_factory(assistant: Assistant, bot: Bot, session: LocalSession):  # noqa: ANN201
+    def factory(**kwargs: object) -> LocalChat:
+        return make_chat(assistant, bot, session, **kwargs)
+
+    return factory

@@ -1,0 +1,133 @@
+"""A minimal Telegram Bot API server on loopback, for driving the real polling loop.
+
+It serves ``/bot<token>/<method>`` like api.telegram.org (or a self-hosted Bot API
+server), hands out queued updates through ``getUpdates`` (long polling honoured, bounded
+to one second), and records every other call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Saylau", "username": "saylau_test_bot"}
+TRUE_METHODS = {
+    "deletewebhook",
+    "setmycommands",
+    "setmydescription",
+    "setmyshortdescription",
+    "answercallbackquery",
+    "editmessagereplymarkup",
+    "close",
+    "logout",
+}
+
+
+class FakeBotAPI:
+    """The server's state: queued updates and recorded calls."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.tokens: set[str] = set()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(500)
+        self._changed = asyncio.Condition()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        """What to put in TELEGRAM_API_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Listen on an ephemeral loopback port."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    async def push_message(self, text: str, user_id: int = 777, language_code: str = "ru") -> None:
+        """Queue a private text message from a user."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": language_code}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        async with self._changed:
+            self.updates.append({"update_id": next(self._update_ids), "message": message})
+            self._changed.notify_all()
+
+    async def wait_for(self, method: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+        """Wait until ``method`` has been called ``count`` times; return those calls."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [params for name, params in self.calls if name == method.lower()]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{method} called {len(found)} times, expected {count}")
+            await asyncio.sleep(0.05)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        method = request.match_info["method"].lower()
+        self.tokens.add(token)
+        params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
+        params.update(request.query)
+        if method == "getupdates":
+            return self._ok(await self._get_updates(params))
+        self.calls.append((method, params))
+        if method == "getme":
+            return self._ok(BOT_USER)
+        if method in TRUE_METHODS:
+            return self._ok(True)
+        if method == "sendmessage":
+            chat_id = int(params["chat_id"])
+            return self._ok(
+                {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "from": BOT_USER,
+                    "text": params.get("text", ""),
+                }
+            )
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found: method not emulated"}, status=404
+        )
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), 1.0)
+        async with self._changed:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            if not self.updates and wait:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), wait)
+                except TimeoutError:
+                    pass
+            return list(self.updates)
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.Response(text=json.dumps({"ok": True, "result": result}), content_type="application/json")

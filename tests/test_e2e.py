@@ -1,0 +1,63 @@
+"""End to end: ``python -m bot`` itself, long polling a fake Bot API server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fake_bot_api import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:" + "E" * 35
+
+
+async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
+    api = FakeBotAPI()
+    await api.start()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "DATABASE_PATH": str(tmp_path / "e2e.db"),
+        "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("WEBHOOK_URL", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot",
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        # Start-up: profile per language, then polling.
+        commands = await api.wait_for("setMyCommands", 4)
+        assert {c.get("language_code") for c in commands} == {None, "kk", "ru", "id"}
+        await api.push_message("/start", language_code="ru")
+        (greeting,) = await api.wait_for("sendMessage", 1)
+        assert greeting["chat_id"] == "777"
+        assert "Saylau" in greeting["text"] and "выборах" in greeting["text"]
+        assert "inline_keyboard" in greeting["reply_markup"]
+
+        await api.push_message("Во сколько открываются избирательные участки?", language_code="ru")
+        answer = (await api.wait_for("sendMessage", 2))[1]
+        assert "07:00" in answer["text"]
+        assert "Источник" in answer["text"]
+
+        await api.push_message("Сайлау учаскелері қашан жабылады?", language_code="ru")
+        answer_kk = (await api.wait_for("sendMessage", 3))[2]
+        assert "20:00" in answer_kk["text"] and "Дереккөз" in answer_kk["text"]
+        assert api.tokens == {TOKEN}  # the bot used the configured server, nothing else
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            output = (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
+        except TimeoutError:
+            proc.kill()
+            output = (await proc.communicate())[0].decode()
+        await api.stop()
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
