@@ -50,7 +50,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
-    assert settings.bot_token is not None  # noqa: S101 - checked by the caller
+    assert settings.bot_token is not None
     return Bot(
         settings.bot_token.get_secret_value(),
         session=session,
@@ -105,13 +105,13 @@ async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     """Serve Telegram's webhook calls, checked with a secret token, until interrupted."""
     import asyncio
 
-    from aiohttp import web
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
 
     secret = (
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
     )
-    assert settings.webhook_url is not None  # noqa: S101 - checked by the caller
+    assert settings.webhook_url is not None
     url = settings.webhook_url + WEBHOOK_PATH
 
     async def on_startup(bot: Bot) -> None:

@@ -81,7 +81,8 @@ def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
     entries = load_faq_files()
     if args.action == "check":
         published = sum(e.published for e in entries)
-        print(f"content OK: {len(entries)} FAQ entries ({published} published, {len(entries) - published} drafts)")
+        drafts = len(entries) - published
+        print(f"content OK: {len(entries)} FAQ entries ({published} published, {drafts} drafts)")
         return 0
     count = _open(settings).reload()
     print(f"reloaded {count} FAQ entries into {settings.database_path}")
@@ -115,9 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot.content import ContentError
 
     try:

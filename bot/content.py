@@ -99,9 +99,7 @@ def parse_entry(data: object, source: str, expected_topic: str | None = None) ->
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:
         raise ContentError(source, topic, "sources", "needs at least one URL or document title")
-    clean_sources = tuple(
-        _text(s, source, topic, f"sources[{i}]", 300) for i, s in enumerate(sources)
-    )
+    clean_sources = tuple(_text(s, source, topic, f"sources[{i}]", 300) for i, s in enumerate(sources))
     titles = _per_lang(data, source, topic, "title")
     questions = _per_lang(data, source, topic, "questions")
     answers = _per_lang(data, source, topic, "answer")
@@ -118,14 +116,10 @@ def parse_entry(data: object, source: str, expected_topic: str | None = None) ->
         status=status,
         as_of=as_of,
         sources=clean_sources,
-        titles={
-            lang: _text(titles[lang], source, topic, f"title.{lang}", MAX_TITLE_CHARS)
-            for lang in LANGS
-        },
+        titles={lang: _text(titles[lang], source, topic, f"title.{lang}", MAX_TITLE_CHARS) for lang in LANGS},
         questions=clean_questions,
         answers={
-            lang: _text(answers[lang], source, topic, f"answer.{lang}", MAX_ANSWER_CHARS)
-            for lang in LANGS
+            lang: _text(answers[lang], source, topic, f"answer.{lang}", MAX_ANSWER_CHARS) for lang in LANGS
         },
         origin=source,
     )
@@ -197,9 +191,7 @@ def read_faq(db: sqlite_utils.Database) -> list[FaqEntry]:
     for row in db.execute("SELECT topic, lang, title, answer FROM faq_texts"):
         texts.setdefault(row[0], {})[row[1]] = {"title": row[2], "answer": row[3]}
     questions: dict[str, dict[str, list[str]]] = {}
-    for topic, lang, text in db.execute(
-        "SELECT topic, lang, text FROM faq_questions ORDER BY id"
-    ):
+    for topic, lang, text in db.execute("SELECT topic, lang, text FROM faq_questions ORDER BY id"):
         questions.setdefault(topic, {}).setdefault(lang, []).append(text)
     entries = []
     for topic, status, as_of, sources in db.execute(

@@ -84,8 +84,7 @@ class LanguageDetector:
         candidates: tuple[Lang, Lang] = ("kk", "ru") if cyrillic >= latin else ("kk", "id")
         feats = _features(fold(norm))
         scores = {
-            lang: sum(self._log_prob[lang].get(f, self._unseen[lang]) for f in feats)
-            for lang in candidates
+            lang: sum(self._log_prob[lang].get(f, self._unseen[lang]) for f in feats) for lang in candidates
         }
         # Per-feature log-odds turned into a probability of the winner.
         a, b = candidates

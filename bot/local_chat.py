@@ -42,9 +42,7 @@ class LocalSession(BaseSession):
         """Keep a message so replies to it and edits of it can be resolved."""
         self.messages[(message.chat.id, message.message_id)] = message
 
-    async def make_request(
-        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
-    ) -> Any:
+    async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         """Record ``method`` and return what the Bot API would."""
         self.requests.append(method)
         result = self._result(bot, method)
@@ -158,4 +156,3 @@ def buttons(markup: object) -> list[tuple[str, str]]:
     if not isinstance(markup, InlineKeyboardMarkup):
         return []
     return [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
-

@@ -100,9 +100,7 @@ class FaqMatcher:
         n_docs = len(bags)
         df: Counter[str] = Counter(f for bag in bags for f in bag)
         limit = max(2, MAX_DF * n_docs)
-        self._idf = {
-            f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit
-        }
+        self._idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
         postings: dict[str, list[tuple[int, float]]] = {}
         for doc, bag in enumerate(bags):
             vec = self._weights(bag)
@@ -121,9 +119,7 @@ class FaqMatcher:
         self._n_docs = n_docs
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
-        vec = {
-            f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf
-        }
+        vec = {f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {f: w / norm for f, w in vec.items()}
 

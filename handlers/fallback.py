@@ -33,6 +33,8 @@ def router() -> Router:
     @r.callback_query()
     async def stale_button(query: CallbackQuery) -> None:
         """Buttons from an old version of the bot, or forged callback data."""
-        await query.answer(_("This button is out of date. Please open the menu again: /menu"), show_alert=True)
+        await query.answer(
+            _("This button is out of date. Please open the menu again: /menu"), show_alert=True
+        )
 
     return r

@@ -71,9 +71,7 @@ def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def suggestions_keyboard(
-    assistant: Assistant, topics: tuple[str, ...], lang: Lang
-) -> InlineKeyboardMarkup:
+def suggestions_keyboard(assistant: Assistant, topics: tuple[str, ...], lang: Lang) -> InlineKeyboardMarkup:
     """ "Did you mean" buttons (titles in the question's language) and "none of these"."""
     kb = InlineKeyboardBuilder()
     for topic in topics[:3]:

@@ -38,9 +38,7 @@ def router() -> Router:
             )
 
     @r.callback_query(MenuCB.filter(F.section.in_({*SECTIONS, MORE})))
-    async def section(
-        query: CallbackQuery, callback_data: MenuCB, assistant: Assistant, lang: Lang
-    ) -> None:
+    async def section(query: CallbackQuery, callback_data: MenuCB, assistant: Assistant, lang: Lang) -> None:
         """List the topics of one section."""
         await query.answer()
         if isinstance(query.message, Message):

@@ -86,11 +86,9 @@ def router() -> Router:
                 assistant.db, text, callback_data.lang, "not_helpful", callback_data.topic
             )
         await query.answer(
-            _("Thank you for the feedback!") if helpful
-            else _("Thank you! The team will review this answer.")
+            _("Thank you for the feedback!") if helpful else _("Thank you! The team will review this answer.")
         )
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
 
     return r
-

@@ -118,4 +118,3 @@ def router() -> Router:
         )
 
     return r
-

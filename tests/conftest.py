@@ -51,7 +51,7 @@ def make_chat(assistant: Assistant, bot: Bot, session: LocalSession, **kwargs: o
 
 
 @pytest.fixture
-def chat_factory(assistant: Assistant, bot: Bot, session: LocalSession):  # noqa: ANN201
+def chat_factory(assistant: Assistant, bot: Bot, session: LocalSession):
     def factory(**kwargs: object) -> LocalChat:
         return make_chat(assistant, bot, session, **kwargs)
 

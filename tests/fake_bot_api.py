@@ -8,6 +8,7 @@ to one second), and records every other call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -122,10 +123,8 @@ class FakeBotAPI:
         async with self._changed:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if not self.updates and wait:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), wait)
-                except TimeoutError:
-                    pass
             return list(self.updates)
 
     @staticmethod

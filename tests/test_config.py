@@ -62,7 +62,11 @@ def test_cli_reports_bad_setting_in_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "ADMIN_IDS": "owner", "DATABASE_PATH": str(tmp_path / "db.sqlite")}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "test"],
-        cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip() == (

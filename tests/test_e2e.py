@@ -27,9 +27,13 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
     }
     env.pop("WEBHOOK_URL", None)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot",
-        cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     try:
         # Start-up: profile per language, then polling.

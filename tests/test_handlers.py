@@ -31,7 +31,7 @@ def only_message(requests: list[Any]) -> SendMessage:
 class _TagCheck(HTMLParser):
     """Telegram's HTML: only known tags, balanced."""
 
-    ALLOWED = {"b", "i", "u", "s", "a", "code", "pre", "blockquote", "tg-spoiler"}
+    ALLOWED: frozenset[str] = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote", "tg-spoiler"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,7 +55,9 @@ def assert_valid_html(text: str) -> None:
 
 def result_of(session: Any, request: SendMessage) -> Message:
     """The Message the fake API returned for a SendMessage (to press its buttons)."""
-    found = [m for m in session.messages.values() if m.text == request.text and m.from_user and m.from_user.is_bot]
+    found = [
+        m for m in session.messages.values() if m.text == request.text and m.from_user and m.from_user.is_bot
+    ]
     return found[-1]
 
 
@@ -119,7 +121,9 @@ async def test_interface_stays_in_chosen_language(chat_factory, assistant: Assis
     assert "Sumber" in answer.text  # answer in the question's language
 
 
-async def test_not_helpful_records_question_without_identity(chat_factory, assistant: Assistant, session) -> None:
+async def test_not_helpful_records_question_without_identity(
+    chat_factory, assistant: Assistant, session
+) -> None:
     chat = chat_factory(language_code="ru")
     question = "Во сколько закрываются участки?"
     answer = only_message(await chat.send(question))
@@ -139,7 +143,7 @@ async def test_helpful_vote_counted(chat_factory, assistant: Assistant, session)
     answer = only_message(await chat.send("Сайлау учаскелері нешеде ашылады?"))
     vote = next(d for _, d in buttons(answer.reply_markup) if d.endswith(":1"))
     await chat.press(vote, result_of(session, answer))
-    assert list(assistant.db["feedback"].rows)[0]["helpful"] == 1
+    assert next(iter(assistant.db["feedback"].rows))["helpful"] == 1
     assert assistant.db["unanswered"].count == 0
 
 
@@ -155,7 +159,8 @@ async def test_out_of_scope_gets_dont_know_and_menu(chat_factory, assistant: Ass
 async def test_did_you_mean_and_none_of_these(chat_factory, assistant: Assistant, session) -> None:
     chat = chat_factory(language_code="ru")
     question = next(
-        q for q in ("выборы", "голосование", "аким", "сайлау", "маслихат выборы аким")
+        q
+        for q in ("выборы", "голосование", "аким", "сайлау", "маслихат выборы аким")
         if assistant.ask(q, record=False).kind == "suggest"
     )
     reply = only_message(await chat.send(question))
@@ -169,10 +174,14 @@ async def test_did_you_mean_and_none_of_these(chat_factory, assistant: Assistant
     # "none of these" records the question and offers the menu
     requests = await chat.press(options[-1][1], result_of(session, reply))
     assert sent(requests)[-1].text.startswith("Извините")
-    assert [r["text"] for r in assistant.db["unanswered"].rows_where("reason = 'none_of_these'")] == [question]
+    assert [r["text"] for r in assistant.db["unanswered"].rows_where("reason = 'none_of_these'")] == [
+        question
+    ]
 
 
-async def test_every_published_topic_reachable_by_buttons(chat_factory, assistant: Assistant, session) -> None:
+async def test_every_published_topic_reachable_by_buttons(
+    chat_factory, assistant: Assistant, session
+) -> None:
     chat = chat_factory(language_code="kk")
     menu = only_message(await chat.send("/menu"))
     reached: set[str] = set()
@@ -195,8 +204,17 @@ async def test_every_published_topic_reachable_by_buttons(chat_factory, assistan
 @pytest.mark.parametrize(
     "fields",
     [
-        {"sticker": Sticker(file_id="s", file_unique_id="s", type="regular", width=1, height=1,
-                            is_animated=False, is_video=False)},
+        {
+            "sticker": Sticker(
+                file_id="s",
+                file_unique_id="s",
+                type="regular",
+                width=1,
+                height=1,
+                is_animated=False,
+                is_video=False,
+            )
+        },
         {"photo": [PhotoSize(file_id="p", file_unique_id="p", width=1, height=1)]},
         {"voice": Voice(file_id="v", file_unique_id="v", duration=3)},
     ],
@@ -283,14 +301,18 @@ async def test_privacy_and_forget(chat_factory, assistant: Assistant, session) -
     )
 
 
-async def test_error_is_logged_and_apologised(chat_factory, assistant: Assistant, monkeypatch, caplog) -> None:
+async def test_error_is_logged_and_apologised(
+    chat_factory, assistant: Assistant, monkeypatch, caplog
+) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
     monkeypatch.setattr(assistant, "ask", boom)
     chat = chat_factory(language_code="ru")
     reply = only_message(await chat.send("когда выборы?"))
-    assert reply.text == gettext("Sorry, something went wrong on my side. Please try again in a moment.", "ru")
+    assert reply.text == gettext(
+        "Sorry, something went wrong on my side. Please try again in a moment.", "ru"
+    )
     assert "simulated failure" in caplog.text
 
 

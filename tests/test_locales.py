@@ -61,7 +61,9 @@ def test_placeholders_survive_translation(lang: str) -> None:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        wanted = {p for p in ("{n}", "{name}", "{date}", "{user_id}", "{lang}", "{updated_at}") if p in ids[0]}
+        wanted = {
+            p for p in ("{n}", "{name}", "{date}", "{user_id}", "{lang}", "{updated_at}") if p in ids[0]
+        }
         for s in strings:
             assert wanted <= {p for p in wanted if p in s}, (lang, ids[0], s)
 

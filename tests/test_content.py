@@ -1,0 +1,171 @@
+"""Content: every catalogue topic in all three languages with a source; validation; storage."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.assistant import Assistant
+from bot.content import FAQ_DIR, ContentError, load_faq_files, read_faq, reload_faq
+from bot.db import open_database
+from bot.languages import LANGS
+from bot.menu import SECTIONS
+from bot.topics import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT.parent / "shared" / "CONTENT.md"
+
+
+def test_catalogue_matches_the_content_spec() -> None:
+    if not SPEC.exists():
+        pytest.skip("shared/CONTENT.md is not beside this checkout")
+    table = SPEC.read_text(encoding="utf-8").split("## Facts")[0]
+    ids = re.findall(r"^\| ([a-z0-9-]+) \|", table, flags=re.M)
+    assert tuple(ids) == CATALOGUE
+
+
+def test_every_topic_published_in_every_language_with_a_source() -> None:
+    entries = {e.topic: e for e in load_faq_files()}
+    for topic in CATALOGUE:
+        entry = entries.get(topic)
+        assert entry is not None, f"no FAQ entry for {topic}"
+        assert entry.published, f"{topic} is a draft"
+        assert entry.sources and all(s.strip() for s in entry.sources), topic
+        for lang in LANGS:
+            assert entry.titles[lang].strip(), (topic, lang)
+            assert entry.answers[lang].strip(), (topic, lang)
+            assert len(entry.questions[lang]) >= 5, (topic, lang, "needs several phrasings")
+
+
+def test_every_catalogue_topic_is_in_a_menu_section() -> None:
+    listed = [t for topics in SECTIONS.values() for t in topics]
+    assert sorted(listed) == sorted(CATALOGUE)
+
+
+def test_answers_are_plain_text_and_short() -> None:
+    for entry in load_faq_files():
+        for lang in LANGS:
+            answer = entry.answers[lang]
+            assert not re.search(r"</?[a-z]+>", answer), (entry.topic, lang, "no HTML in content")
+            assert len(answer) <= 1500
+
+
+def test_unverified_facts_only_in_drafts() -> None:
+    """CONTENT.md's UNVERIFIED items must not be served as fact."""
+    for entry in load_faq_files():
+        if not entry.published:
+            continue
+        for lang in LANGS:
+            text = entry.answers[lang]
+            assert "252 0252" not in text and "2520252" not in text, (entry.topic, "unverified phone")
+            assert not re.search(r"23[ .](August|августа|тамыз|Agustus)", text), (
+                entry.topic,
+                "unverified date",
+            )
+
+
+def _write(directory: Path, name: str, data: object) -> None:
+    (directory / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture
+def faq_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content" / "faq"
+    shutil.copytree(FAQ_DIR, target)
+    return target
+
+
+def _good(faq_copy: Path) -> dict:
+    return yaml.safe_load((faq_copy / "voting-hours.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["answer"].pop("id"), "answer.id"),
+        (lambda d: d["questions"].pop("kk"), "questions.kk"),
+        (lambda d: d.update(sources=[]), "sources"),
+        (lambda d: d.pop("sources"), "sources"),
+        (lambda d: d.update(as_of="yesterday"), "as_of"),
+        (lambda d: d.update(status="live"), "status"),
+        (lambda d: d["answer"].update(ru="  "), "answer.ru"),
+        (lambda d: d["answer"].update(kk="ә" * 1501), "answer.kk"),
+        (lambda d: d["questions"].update(id=[]), "questions.id"),
+        (lambda d: d["title"].update(ru=None), "title.ru"),
+        (lambda d: d.update(topic="other-name"), "topic"),
+    ],
+)
+def test_validation_names_file_entry_and_field(faq_copy: Path, change, field: str) -> None:
+    data = _good(faq_copy)
+    change(data)
+    _write(faq_copy, "voting-hours.yaml", data)
+    with pytest.raises(ContentError) as error:
+        load_faq_files(faq_copy)
+    message = str(error.value)
+    assert "voting-hours.yaml" in message
+    assert f"field {field!r}" in message
+    assert "entry 'voting-hours'" in message or "entry 'other-name'" in message
+
+
+def test_malformed_yaml_is_named(faq_copy: Path) -> None:
+    (faq_copy / "voting-hours.yaml").write_text("topic: [unclosed\n  - x: :", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"voting-hours\.yaml.*not valid YAML"):
+        load_faq_files(faq_copy)
+
+
+def test_seeded_once_then_reloaded_on_demand(tmp_path: Path, faq_copy: Path) -> None:
+    db = open_database(tmp_path / "x.db")
+    assistant = Assistant(db, faq_copy)
+    count = len(assistant.entries) + len(assistant.drafts)
+    assert count == len(load_faq_files(faq_copy))
+    # the database is the source of truth: a changed file is not picked up until reload
+    data = _good(faq_copy)
+    data["answer"]["ru"] = "Новый ответ."
+    _write(faq_copy, "voting-hours.yaml", data)
+    assert Assistant(db, faq_copy).entry("voting-hours").answers["ru"] != "Новый ответ."
+    assistant.reload()
+    assert assistant.entry("voting-hours").answers["ru"] == "Новый ответ."
+
+
+def test_bad_reload_keeps_old_data(tmp_path: Path, faq_copy: Path) -> None:
+    db = open_database(tmp_path / "x.db")
+    Assistant(db, faq_copy)
+    before = read_faq(db)
+    data = _good(faq_copy)
+    data["answer"].pop("kk")
+    _write(faq_copy, "voting-hours.yaml", data)
+    with pytest.raises(ContentError):
+        reload_faq(db, faq_copy)
+    assert read_faq(db) == before
+
+
+def test_crash_during_store_keeps_old_data(tmp_path: Path, faq_copy: Path, monkeypatch) -> None:
+    db = open_database(tmp_path / "x.db")
+    Assistant(db, faq_copy)
+    before = read_faq(db)
+    import bot.content as content
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(content, "set_meta", crash)  # the last step of the transaction
+    with pytest.raises(OSError):
+        reload_faq(db, faq_copy)
+    assert read_faq(db) == before
+
+
+def test_drafts_are_never_answered(tmp_path: Path, faq_copy: Path) -> None:
+    data = _good(faq_copy)
+    data["status"] = "draft"
+    _write(faq_copy, "voting-hours.yaml", data)
+    assistant = Assistant(open_database(tmp_path / "x.db"), faq_copy)
+    assert assistant.entry("voting-hours") is None
+    for lang in LANGS:
+        for question in data["questions"][lang]:
+            reply = assistant.ask(question, record=False)
+            assert reply.topic != "voting-hours"
+            assert "voting-hours" not in reply.suggestions
