@@ -12,16 +12,24 @@ from typing import Literal
 import sqlite_utils
 
 from bot import feedback
-from bot.content import FAQ_DIR, FaqEntry, ensure_seeded, read_faq, reload_faq
+from bot.content import (
+    FAQ_DIR,
+    OUT_OF_SCOPE_FILE,
+    FaqEntry,
+    ensure_seeded,
+    load_out_of_scope,
+    read_faq,
+    reload_faq,
+)
 from bot.langdetect import LanguageDetector
 from bot.languages import DEFAULT_LANG, Lang
-from bot.matcher import FaqMatcher, Thresholds
+from bot.matcher import REJECT, FaqMatcher, Thresholds
 from bot.textnorm import has_letters, normalize
 
 ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
 
-# Calibrated on tests/data/labelled_questions.csv (see benchmarks/bench_matcher.py).
-THRESHOLDS = Thresholds(answer=0.5, suggest=0.3, margin=0.05)
+# Calibrated on tests/data/labelled_questions.csv: benchmarks/calibrate_thresholds.py.
+THRESHOLDS = Thresholds(answer=0.28, suggest=0.2, margin=0.04)
 SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
 
 
@@ -40,9 +48,15 @@ class Reply:
 class Assistant:
     """FAQ answers, language detection and the anonymous feedback log over one database."""
 
-    def __init__(self, db: sqlite_utils.Database, faq_dir: Path = FAQ_DIR) -> None:
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        faq_dir: Path = FAQ_DIR,
+        out_of_scope_file: Path = OUT_OF_SCOPE_FILE,
+    ) -> None:
         self.db = db
         self.faq_dir = faq_dir
+        self.out_of_scope_file = out_of_scope_file
         ensure_seeded(db, faq_dir)
         self.refresh()
 
@@ -51,15 +65,14 @@ class Assistant:
         entries = read_faq(self.db)
         self.entries: dict[str, FaqEntry] = {e.topic: e for e in entries if e.published}
         self.drafts: dict[str, FaqEntry] = {e.topic: e for e in entries if not e.published}
-        self.matcher = FaqMatcher(
-            (
-                (e.topic, text)
-                for e in self.entries.values()
-                for lang in e.questions
-                for text in (*e.questions[lang], e.titles[lang])
-            ),
-            THRESHOLDS,
-        )
+        phrasings = [
+            (e.topic, text)
+            for e in self.entries.values()
+            for lang in e.questions
+            for text in (*e.questions[lang], e.titles[lang])
+        ]
+        phrasings += [(REJECT, q) for qs in load_out_of_scope(self.out_of_scope_file).values() for q in qs]
+        self.matcher = FaqMatcher(phrasings, THRESHOLDS)
         corpus: dict[Lang, list[str]] = {}
         for e in self.entries.values():
             for lang in e.questions:

@@ -21,6 +21,7 @@ from bot.languages import LANGS, Lang
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 FAQ_DIR = CONTENT_DIR / "faq"
+OUT_OF_SCOPE_FILE = CONTENT_DIR / "out_of_scope.yaml"
 MAX_ANSWER_CHARS = 1500
 MAX_TITLE_CHARS = 40  # a button label; callback data carries only the topic ID
 STATUSES = ("published", "draft")
@@ -138,6 +139,25 @@ def load_faq_files(directory: Path = FAQ_DIR) -> list[FaqEntry]:
     if not entries:
         raise ContentError(str(directory), "-", "-", "no FAQ files found")
     return entries
+
+
+def load_out_of_scope(path: Path = OUT_OF_SCOPE_FILE) -> dict[Lang, tuple[str, ...]]:
+    """Example questions the bot must not answer from the FAQ, per language."""
+    source = path.name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ContentError(source, "out-of-scope", "(document)", f"cannot read: {exc}") from None
+    if not isinstance(data, dict):
+        raise ContentError(source, "out-of-scope", "(document)", "must be a mapping of fields")
+    questions = _per_lang(data, source, "out-of-scope", "questions")
+    return {
+        lang: tuple(
+            _text(q, source, "out-of-scope", f"questions.{lang}[{i}]", 300)
+            for i, q in enumerate(questions[lang] or [])
+        )
+        for lang in LANGS
+    }
 
 
 def entry_to_dict(entry: FaqEntry) -> dict:

@@ -10,6 +10,9 @@ topic keeps its best phrasing, and the decision is:
 * answer when the top topic clears ``answer_threshold`` and beats the runner-up by ``margin``;
 * "did you mean" (up to three topics) when it clears ``suggest_threshold``;
 * otherwise "I don't know".
+
+Example questions filed under the topic :data:`REJECT` (other countries' elections, small
+talk...) are indexed like any topic; a question closest to them is never answered.
 """
 
 from __future__ import annotations
@@ -28,11 +31,26 @@ MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
 TOP_DOCS = 40  # phrasings reranked with the fuzzy score
 MAX_DF = 0.3  # features in more phrasings than this share carry no signal
 
+# Question and filler words: rare in a small FAQ, so TF-IDF would overrate them; they
+# count as a word, without n-grams or prefix.
+_STOPWORDS_TEXT = """
+    бұл осы сол ол не неше қандай қалай қай қайда кім ма ме ба бе па пе мен және де да
+    деген дегеніміз туралы үшін керек бола болады ма екен ғой еді
+    это что как где кто ли и в на по о об про для с а или у же вообще такое такой такая
+    мне я можно нужно ли есть какой какие каким
+    apa itu yang di ke dari dan atau untuk dengan saya aku bisa apakah bagaimana gimana
+    dong sih ya nya adalah ini ada
+"""
+STOPWORDS: frozenset[str] = frozenset(key(w) for w in _STOPWORDS_TEXT.split())
+
 
 def features(folded: str) -> Counter[str]:
     """The weighted bag of features of a folded text."""
     bag: Counter[str] = Counter()
     for word in folded.split():
+        if word in STOPWORDS:
+            bag["w:" + word] += 1
+            continue
         bag["w:" + word] += 2
         if len(word) > 5:
             bag["p:" + word[:5]] += 1
@@ -60,6 +78,9 @@ class Match:
     ranking: tuple[Candidate, ...] = field(default=(), repr=False)
 
 
+REJECT = "-out-of-scope-"  # topic of the example questions that must not be answered
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Decision thresholds, calibrated on the labelled question set."""
@@ -69,6 +90,37 @@ class Thresholds:
     margin: float = 0.05
 
 
+class _PostingIndex:
+    """Sparse unit vectors stored as postings; ``scores`` gives cosines with a query."""
+
+    def __init__(self, vectors: list[dict[str, float]]) -> None:
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for row, vec in enumerate(vectors):
+            for f, w in vec.items():
+                postings.setdefault(f, []).append((row, w))
+        self._slices: dict[str, tuple[int, int]] = {}
+        ids: list[int] = []
+        weights: list[float] = []
+        for f, plist in postings.items():
+            start = len(ids)
+            ids.extend(r for r, _ in plist)
+            weights.extend(w for _, w in plist)
+            self._slices[f] = (start, len(ids))
+        self._ids = np.array(ids, dtype=np.int32)
+        self._weights = np.array(weights, dtype=np.float32)
+        self._rows = len(vectors)
+
+    def scores(self, query: dict[str, float]) -> np.ndarray | None:
+        """Cosine of every row with the unit vector ``query``; None when nothing overlaps."""
+        hits = [(self._slices[f], w) for f, w in query.items() if f in self._slices]
+        if not hits:
+            return None
+        ids = np.concatenate([self._ids[a:b] for (a, b), _ in hits])
+        weights = np.concatenate([self._weights[a:b] for (a, b), _ in hits])
+        weights *= np.repeat(np.array([w for _, w in hits], dtype=np.float32), [b - a for (a, b), _ in hits])
+        return np.bincount(ids, weights=weights, minlength=self._rows)
+
+
 class FaqMatcher:
     """An index of (topic, phrasing) pairs answering free-text questions."""
 
@@ -76,10 +128,12 @@ class FaqMatcher:
         self,
         phrasings: Iterable[tuple[str, str]],
         thresholds: Thresholds | None = None,
-        fuzzy_weight: float = 0.35,
+        fuzzy_weight: float = 0.2,
+        centroid_weight: float = 0.8,
     ) -> None:
         self.thresholds = thresholds or Thresholds()
         self.fuzzy_weight = fuzzy_weight
+        self.centroid_weight = centroid_weight
         topics: list[str] = []
         topic_index: dict[str, int] = {}
         doc_topic: list[int] = []
@@ -101,21 +155,11 @@ class FaqMatcher:
         df: Counter[str] = Counter(f for bag in bags for f in bag)
         limit = max(2, MAX_DF * n_docs)
         self._idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
-        postings: dict[str, list[tuple[int, float]]] = {}
+        self._phrases = _PostingIndex([self._weights(bag) for bag in bags])
+        topic_bags: list[Counter[str]] = [Counter() for _ in topics]
         for doc, bag in enumerate(bags):
-            vec = self._weights(bag)
-            for f, w in vec.items():
-                postings.setdefault(f, []).append((doc, w))
-        self._feature_slices: dict[str, tuple[int, int]] = {}
-        ids: list[int] = []
-        weights: list[float] = []
-        for f, plist in postings.items():
-            start = len(ids)
-            ids.extend(d for d, _ in plist)
-            weights.extend(w for _, w in plist)
-            self._feature_slices[f] = (start, len(ids))
-        self._post_ids = np.array(ids, dtype=np.int32)
-        self._post_w = np.array(weights, dtype=np.float32)
+            topic_bags[doc_topic[doc]].update(bag)
+        self._centroids = _PostingIndex([self._weights(bag) for bag in topic_bags])
         self._n_docs = n_docs
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
@@ -129,14 +173,9 @@ class FaqMatcher:
         if not folded or not self._n_docs:
             return []
         qvec = self._weights(features(folded))
-        slices = [(self._feature_slices[f], w) for f, w in qvec.items() if f in self._feature_slices]
-        if not slices:
+        cosine = self._phrases.scores(qvec)
+        if cosine is None:
             return []
-        ids = np.concatenate([self._post_ids[a:b] for (a, b), _ in slices])
-        lengths = [b - a for (a, b), _ in slices]
-        weights = np.concatenate([self._post_w[a:b] for (a, b), _ in slices])
-        weights *= np.repeat(np.array([w for _, w in slices], dtype=np.float32), lengths)
-        cosine = np.bincount(ids, weights=weights, minlength=self._n_docs)
         k = min(TOP_DOCS, self._n_docs)
         top = np.argpartition(cosine, -k)[-k:]
         best: dict[int, float] = {}
@@ -150,7 +189,10 @@ class FaqMatcher:
             topic = int(self._doc_topic[doc])
             if score > best.get(topic, 0.0):
                 best[topic] = score
-        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
+        centroid = self._centroids.scores(qvec)
+        cw = self.centroid_weight
+        combined = {t: (1 - cw) * s + cw * float(centroid[t]) for t, s in best.items()}  # type: ignore[index]
+        ranked = sorted(combined.items(), key=lambda item: -item[1])[:limit]
         return [Candidate(self.topics[t], round(s, 4)) for t, s in ranked]
 
     def match(self, question: str) -> Match:
@@ -160,10 +202,14 @@ class FaqMatcher:
             return Match(None, 0.0)
         t = self.thresholds
         top = ranking[0]
+        if top.topic == REJECT:  # closest to a question we must not answer
+            return Match(None, top.score, ranking=tuple(ranking))
         runner_up = ranking[1].score if len(ranking) > 1 else 0.0
         if top.score >= t.answer and top.score - runner_up >= t.margin:
             return Match(top.topic, top.score, ranking=tuple(ranking))
         suggestions = tuple(
-            c.topic for c in ranking[:3] if c.score >= t.suggest and c.score >= top.score - 0.15
+            c.topic
+            for c in ranking[:3]
+            if c.topic != REJECT and c.score >= t.suggest and c.score >= top.score - 0.15
         )
         return Match(None, top.score, suggestions, tuple(ranking))

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.assistant import Assistant
-from bot.content import FAQ_DIR, ContentError, load_faq_files, read_faq, reload_faq
+from bot.content import FAQ_DIR, ContentError, load_faq_files, load_out_of_scope, read_faq, reload_faq
 from bot.db import open_database
 from bot.languages import LANGS
 from bot.menu import SECTIONS
@@ -24,7 +24,7 @@ def test_catalogue_matches_the_content_spec() -> None:
     if not SPEC.exists():
         pytest.skip("shared/CONTENT.md is not beside this checkout")
     table = SPEC.read_text(encoding="utf-8").split("## Facts")[0]
-    ids = re.findall(r"^\| ([a-z0-9-]+) \|", table, flags=re.M)
+    ids = [i for i in re.findall(r"^\| ([a-z0-9-]+) \|", table, flags=re.M) if i != "id"]  # not the header
     assert tuple(ids) == CATALOGUE
 
 
@@ -169,3 +169,15 @@ def test_drafts_are_never_answered(tmp_path: Path, faq_copy: Path) -> None:
             reply = assistant.ask(question, record=False)
             assert reply.topic != "voting-hours"
             assert "voting-hours" not in reply.suggestions
+
+
+def test_out_of_scope_examples_load_in_every_language() -> None:
+    examples = load_out_of_scope()
+    assert all(len(examples[lang]) >= 10 for lang in LANGS)
+
+
+def test_out_of_scope_file_errors_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "out_of_scope.yaml"
+    path.write_text("questions:\n  kk: [a]\n  ru: [b]\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"out_of_scope\.yaml.*questions\.id"):
+        load_out_of_scope(path)
