@@ -30,6 +30,10 @@ from bot.textnorm import key
 MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
 TOP_DOCS = 40  # phrasings reranked with the fuzzy score
 MAX_DF = 0.3  # features in more phrasings than this share carry no signal
+# At query time, phrase-level scoring skips features in more phrasings than this share (at
+# least MIN_POSTINGS_CAP): they cost the most and weigh the least. Topic centroids keep them.
+POSTINGS_SHARE = 0.04
+MIN_POSTINGS_CAP = 400
 
 # Question and filler words: rare in a small FAQ, so TF-IDF would overrate them; they
 # count as a word, without n-grams or prefix.
@@ -110,9 +114,17 @@ class _PostingIndex:
         self._weights = np.array(weights, dtype=np.float32)
         self._rows = len(vectors)
 
-    def scores(self, query: dict[str, float]) -> np.ndarray | None:
-        """Cosine of every row with the unit vector ``query``; None when nothing overlaps."""
-        hits = [(self._slices[f], w) for f, w in query.items() if f in self._slices]
+    def scores(self, query: dict[str, float], max_postings: int | None = None) -> np.ndarray | None:
+        """Cosine of every row with the unit vector ``query``; None when nothing overlaps.
+
+        Features with more than ``max_postings`` rows (common, low-IDF n-grams) are skipped.
+        """
+        cap = max_postings or self._rows
+        hits = [
+            (span, w)
+            for f, w in query.items()
+            if (span := self._slices.get(f)) is not None and span[1] - span[0] <= cap
+        ]
         if not hits:
             return None
         ids = np.concatenate([self._ids[a:b] for (a, b), _ in hits])
@@ -173,17 +185,16 @@ class FaqMatcher:
         if not folded or not self._n_docs:
             return []
         qvec = self._weights(features(folded))
-        cosine = self._phrases.scores(qvec)
+        cosine = self._phrases.scores(qvec, max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE)))
         if cosine is None:
             return []
-        k = min(TOP_DOCS, self._n_docs)
-        top = np.argpartition(cosine, -k)[-k:]
+        hit = np.flatnonzero(cosine)  # argpartition slows down on the many tied zeros
+        if len(hit) > TOP_DOCS:
+            hit = hit[np.argpartition(cosine[hit], -TOP_DOCS)[-TOP_DOCS:]]
         best: dict[int, float] = {}
         fw = self.fuzzy_weight
-        for doc in top.tolist():
+        for doc in hit.tolist():
             cos = float(cosine[doc])
-            if cos <= 0:
-                continue
             fuzzy = fuzz.ratio(folded, self._doc_keys[doc]) / 100
             score = (1 - fw) * cos + fw * fuzzy
             topic = int(self._doc_topic[doc])
