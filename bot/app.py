@@ -5,8 +5,10 @@ This is one of the two modules of ``bot/`` that import aiogram (with the console
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
+import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -103,8 +105,6 @@ async def run_polling(bot: Bot, dp: Dispatcher) -> None:
 
 async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     """Serve Telegram's webhook calls, checked with a secret token, until interrupted."""
-    import asyncio
-
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 
@@ -128,7 +128,12 @@ async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     site = web.TCPSite(runner, settings.web_server_host, settings.web_server_port)
     await site.start()
     log.info("Listening on %s:%s", settings.web_server_host, settings.web_server_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
+        log.info("Stopping the webhook server")
         await runner.cleanup()

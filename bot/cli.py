@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -129,5 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"Content error: {exc}", file=sys.stderr)
         return 3
+    except (sqlite3.Error, OSError) as exc:
+        print(f"Database error: DATABASE_PATH={settings.database_path}: {exc}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         return 130

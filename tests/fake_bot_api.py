@@ -19,6 +19,7 @@ from aiohttp import web
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Saylau", "username": "saylau_test_bot"}
 TRUE_METHODS = {
     "deletewebhook",
+    "setwebhook",
     "setmycommands",
     "setmydescription",
     "setmyshortdescription",

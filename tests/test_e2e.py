@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
+
+import aiohttp
 
 from tests.fake_bot_api import FakeBotAPI
 
@@ -57,6 +60,78 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGINT)
+        try:
+            output = (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
+        except TimeoutError:
+            proc.kill()
+            output = (await proc.communicate())[0].decode()
+        await api.stop()
+    assert proc.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> None:
+    api = FakeBotAPI()
+    await api.start()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "WEBHOOK_URL": "https://bot.example.test",
+        "WEBHOOK_SECRET": "s3cret-token",
+        "WEB_SERVER_HOST": "127.0.0.1",
+        "WEB_SERVER_PORT": str(port),
+        "DATABASE_PATH": str(tmp_path / "hook.db"),
+        "PYTHONPATH": str(ROOT),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 10,
+            "date": 1,
+            "chat": {"id": 778, "type": "private"},
+            "from": {"id": 778, "is_bot": False, "first_name": "T", "language_code": "id"},
+            "text": "Jam berapa TPS dibuka?",
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    try:
+        (hook,) = await api.wait_for("setWebhook", 1)
+        assert hook["url"] == "https://bot.example.test/telegram/webhook"
+        assert hook["secret_token"] == "s3cret-token"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):  # the server starts listening right after setWebhook
+                try:
+                    async with http.post(url, json=update) as forged:
+                        assert forged.status == 401  # no secret: rejected
+                    break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            assert not [c for c in api.calls if c[0] == "sendmessage"]
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            async with http.post(url, json=update, headers=headers) as accepted:
+                assert accepted.status == 200
+        (answer,) = await api.wait_for("sendMessage", 1)
+        assert answer["chat_id"] == "778" and "Sumber" in answer["text"]
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
         try:
             output = (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
         except TimeoutError:
