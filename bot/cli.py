@@ -15,12 +15,15 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import compile_catalogs
 from bot.languages import LANGS
 
-log = logging.getLogger("bot")
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
+
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(settings: Settings):  # noqa: ANN202 - returns an Assistant, imported lazily
+def _open(settings: Settings) -> Assistant:
+    """The assistant over the configured database (imports kept lazy for a fast CLI)."""
     from bot.assistant import Assistant
     from bot.db import open_database
 

@@ -38,6 +38,10 @@ class LocalSession(BaseSession):
         self.listener = listener
         self._ids = itertools.count(1_000_000)
 
+    def next_message_id(self) -> int:
+        """A message ID unique within this session (for bot and user messages alike)."""
+        return next(self._ids)
+
     def remember(self, message: Message) -> None:
         """Keep a message so replies to it and edits of it can be resolved."""
         self.messages[(message.chat.id, message.message_id)] = message
@@ -58,7 +62,7 @@ class LocalSession(BaseSession):
             chat_id = int(method.chat_id)
             reply_id = method.reply_parameters.message_id if method.reply_parameters else None
             message = Message(
-                message_id=next(self._ids),
+                message_id=self.next_message_id(),
                 date=datetime.now(UTC),
                 chat=Chat(id=chat_id, type="private"),
                 from_user=me,
@@ -119,7 +123,7 @@ class LocalChat:
     async def send(self, text: str) -> list[TelegramMethod[Any]]:
         """The user sends a text message."""
         message = Message(
-            message_id=next(self.session._ids),
+            message_id=self.session.next_message_id(),
             date=datetime.now(UTC),
             chat=self.chat,
             from_user=self.user,
@@ -131,7 +135,7 @@ class LocalChat:
     async def send_message(self, **fields: Any) -> list[TelegramMethod[Any]]:
         """The user sends a message of any kind (sticker, photo...): ``fields`` of Message."""
         message = Message(
-            message_id=next(self.session._ids),
+            message_id=self.session.next_message_id(),
             date=datetime.now(UTC),
             chat=self.chat,
             from_user=self.user,
