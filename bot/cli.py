@@ -102,6 +102,8 @@ def cmd_run(settings: Settings) -> int:
     if settings.bot_token is None:
         from bot.console import run_console
 
+        if settings.log_level != "DEBUG":  # keep the chat readable: no per-update log lines
+            logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         asyncio.run(run_console(assistant, settings))
         return 0
     bot = create_bot(settings)
