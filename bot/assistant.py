@@ -28,8 +28,7 @@ from bot.textnorm import has_letters, normalize
 
 ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
 
-# Calibrated on tests/data/labelled_questions.csv: benchmarks/calibrate_thresholds.py.
-THRESHOLDS = Thresholds(answer=0.28, suggest=0.2, margin=0.04)
+THRESHOLDS = Thresholds()  # calibrated defaults, see bot.matcher.Thresholds
 SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
 
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from bot.assistant import Assistant
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Saylau election bot")
     sub = parser.add_subparsers(dest="command")

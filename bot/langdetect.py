@@ -23,6 +23,7 @@ _KK_CYRILLIC = re.compile("[әғқңөұүһі]")
 _KK_LATIN = re.compile("[äğqñöūüşı]")
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-z]")
+MAX_CHARS = 1000  # the start of a long message tells its language
 
 # A few very common words per language, so the model is sensible even on a tiny FAQ.
 SEED_TEXT: dict[Lang, str] = {
@@ -74,7 +75,7 @@ class LanguageDetector:
 
     def detect(self, text: str, hint: Lang | None = None) -> Detection:
         """Detect the language of ``text``; ``hint`` (the user's language) breaks ties."""
-        norm = normalize(text)
+        norm = normalize(text[:MAX_CHARS])
         if _KK_CYRILLIC.search(norm) or _KK_LATIN.search(norm):
             return Detection("kk", 1.0)
         cyrillic = len(_CYRILLIC.findall(norm))
