@@ -24,6 +24,7 @@ from bot.content import (
 from bot.langdetect import LanguageDetector
 from bot.languages import DEFAULT_LANG, Lang
 from bot.matcher import REJECT, FaqMatcher, Thresholds
+from bot.reference_data import ensure_reference_data
 from bot.textnorm import has_letters, normalize
 
 ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
@@ -57,6 +58,7 @@ class Assistant:
         self.faq_dir = faq_dir
         self.out_of_scope_file = out_of_scope_file
         ensure_seeded(db, faq_dir)
+        ensure_reference_data(db)
         self.refresh()
 
     def refresh(self) -> None:

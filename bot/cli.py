@@ -33,6 +33,20 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: the question's)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("text", nargs="+", help="the question, or - to read one per line from stdin")
+    cand = sub.add_parser("candidates", help="the candidate database")
+    csub = cand.add_subparsers(dest="action", required=True)
+    imp = csub.add_parser("import", help="import a candidate CSV (UTF-8 with or without BOM, or cp1251)")
+    imp.add_argument("file", help="CSV file (columns: see content/candidates_template.csv)")
+    imp.add_argument("--election", help="election ID for rows without an election_id column")
+    imp.add_argument("--dry-run", action="store_true", help="validate and report, change nothing")
+    exp = csub.add_parser("export", help="export candidates as CSV in the import format")
+    exp.add_argument("file", nargs="?", help="output file (default: standard output)")
+    exp.add_argument("--include-sample", action="store_true", help="also export generated sample rows")
+    search = csub.add_parser("search", help="find candidates by name in any script")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    demo = csub.add_parser("demo", help="load generated SAMPLE candidates (clearly labelled as such)")
+    demo.add_argument("--count", type=int, default=300)
     content = sub.add_parser("content", help="FAQ content")
     content.add_argument("action", choices=("check", "reload"), help="validate files / load into SQLite")
     return parser
@@ -93,6 +107,43 @@ def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
+    """Import, export, search or load demo candidates."""
+    from bot.candidate_import import export_csv, import_csv
+    from bot.candidates import CandidateDirectory
+    from bot.sample_data import load_demo
+
+    db = _open(settings).db
+    if args.action == "import":
+        with open(args.file, "rb") as f:
+            report = import_csv(db, f.read(), election=args.election, dry_run=args.dry_run)
+        print(f"{args.file} ({report.encoding}): {report.summary()}")
+        for r in report.rejected:
+            print(f"  row {r.row}, column {r.column}: {r.reason}")
+        return 1 if report.rejected else 0
+    if args.action == "export":
+        text = export_csv(db, include_sample=args.include_sample)
+        if args.file:
+            with open(args.file, "w", encoding="utf-8-sig", newline="") as f:
+                f.write(text)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if args.action == "demo":
+        print(f"sample data: {load_demo(db, args.count).summary()}")
+        return 0
+    directory = CandidateDirectory(db)
+    for candidate, score in directory.search_names(" ".join(args.query)):
+        if args.json:
+            record = {**vars(candidate), "score": round(score, 4)}
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            label = " [SAMPLE DATA]" if candidate.is_sample else ""
+            party = candidate.party_id or "self-nominated"
+            print(f"{candidate.full_name} ({candidate.birth_year}), {party}, {candidate.election_id}{label}")
+    return 0
+
+
 def cmd_run(settings: Settings) -> int:
     """Run on Telegram, or the local console without a token."""
     from bot.app import create_bot, create_dispatcher, run_polling, run_webhook
@@ -131,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_ask(settings, args)
         if args.command == "content":
             return cmd_content(settings, args)
+        if args.command == "candidates":
+            return cmd_candidates(settings, args)
         return cmd_run(settings)
     except ContentError as exc:
         print(f"Content error: {exc}", file=sys.stderr)

@@ -60,8 +60,99 @@ def _m001_faq_and_users(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
+def _m002_candidates(db: sqlite_utils.Database) -> None:
+    """Elections, areas, parties, ballots and candidates (after Democracy Club's model)."""
+    db["elections"].create(
+        {
+            "id": str,
+            "type": str,  # presidential / parliament / maslikhat / akim / referendum
+            "level": str,  # national / regional / district / city / rural
+            "date": str,
+            "status": str,  # scheduled / held / unverified
+            "name_kk": str,
+            "name_ru": str,
+            "name_id": str,
+            "seats": int,
+            "turnout": float,
+            "registered_candidates": int,  # published aggregates, used without candidate rows
+            "party_nominated": int,
+            "self_nominated": int,
+            "sources": str,  # JSON list
+            "is_sample": int,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"type", "date", "status"},
+    )
+    db["elections"].create_index(["date"])
+    db["areas"].create(
+        {
+            "id": str,
+            "parent_id": str,
+            "type": str,  # region / city / district / rural_district
+            "name_kk": str,
+            "name_ru": str,
+            "name_en": str,
+            "is_sample": int,
+        },
+        pk="id",
+        foreign_keys=[("parent_id", "areas", "id")],
+    )
+    db["areas"].create_index(["parent_id"])
+    db["parties"].create(
+        {
+            "id": str,
+            "name_kk": str,
+            "name_ru": str,
+            "name_id": str,
+            "aliases": str,
+            "results": str,
+            "sources": str,
+        },
+        pk="id",
+    )
+    db["ballots"].create(
+        {
+            "id": str,  # election/area/constituency
+            "election_id": str,
+            "area_id": str,
+            "constituency": str,  # "" when the contest covers the whole area
+            "seats": int,
+            "system": str,  # party_list / single_member
+            "is_sample": int,
+        },
+        pk="id",
+        foreign_keys=[("election_id", "elections", "id"), ("area_id", "areas", "id")],
+    )
+    db["ballots"].create_index(["election_id", "area_id"])
+    db["candidates"].create(
+        {
+            "id": int,
+            "ballot_id": str,
+            "full_name": str,  # as registered, in Cyrillic
+            "name_latin": str,
+            "name_key": str,  # folded, for search and the natural key
+            "birth_year": int,
+            "party_id": str,  # null when self-nominated
+            "list_position": int,
+            "status": str,  # registered / withdrawn / deregistered / elected
+            "votes": int,
+            "source": str,
+            "is_sample": int,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"ballot_id", "full_name", "name_key", "status", "source"},
+        foreign_keys=[("ballot_id", "ballots", "id"), ("party_id", "parties", "id")],
+    )
+    db["candidates"].create_index(["ballot_id", "name_key", "birth_year"], unique=True)
+    db["candidates"].create_index(["party_id"])
+    db["candidates"].create_index(["name_key"])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
+    ("002_candidates", _m002_candidates),
 ]
 
 

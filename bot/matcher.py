@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.postings import PostingIndex, top_rows
 from bot.textnorm import key
 
 MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
@@ -97,45 +98,6 @@ class Thresholds:
     margin: float = 0.04
 
 
-class _PostingIndex:
-    """Sparse unit vectors stored as postings; ``scores`` gives cosines with a query."""
-
-    def __init__(self, vectors: list[dict[str, float]]) -> None:
-        postings: dict[str, list[tuple[int, float]]] = {}
-        for row, vec in enumerate(vectors):
-            for f, w in vec.items():
-                postings.setdefault(f, []).append((row, w))
-        self._slices: dict[str, tuple[int, int]] = {}
-        ids: list[int] = []
-        weights: list[float] = []
-        for f, plist in postings.items():
-            start = len(ids)
-            ids.extend(r for r, _ in plist)
-            weights.extend(w for _, w in plist)
-            self._slices[f] = (start, len(ids))
-        self._ids = np.array(ids, dtype=np.int32)
-        self._weights = np.array(weights, dtype=np.float32)
-        self._rows = len(vectors)
-
-    def scores(self, query: dict[str, float], max_postings: int | None = None) -> np.ndarray | None:
-        """Cosine of every row with the unit vector ``query``; None when nothing overlaps.
-
-        Features with more than ``max_postings`` rows (common, low-IDF n-grams) are skipped.
-        """
-        cap = max_postings or self._rows
-        hits = [
-            (span, w)
-            for f, w in query.items()
-            if (span := self._slices.get(f)) is not None and span[1] - span[0] <= cap
-        ]
-        if not hits:
-            return None
-        ids = np.concatenate([self._ids[a:b] for (a, b), _ in hits])
-        weights = np.concatenate([self._weights[a:b] for (a, b), _ in hits])
-        weights *= np.repeat(np.array([w for _, w in hits], dtype=np.float32), [b - a for (a, b), _ in hits])
-        return np.bincount(ids, weights=weights, minlength=self._rows)
-
-
 class FaqMatcher:
     """An index of (topic, phrasing) pairs answering free-text questions."""
 
@@ -170,11 +132,11 @@ class FaqMatcher:
         df: Counter[str] = Counter(f for bag in bags for f in bag)
         limit = max(2, MAX_DF * n_docs)
         self._idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
-        self._phrases = _PostingIndex([self._weights(bag) for bag in bags])
+        self._phrases = PostingIndex([self._weights(bag) for bag in bags])
         topic_bags: list[Counter[str]] = [Counter() for _ in topics]
         for doc, bag in enumerate(bags):
             topic_bags[doc_topic[doc]].update(bag)
-        self._centroids = _PostingIndex([self._weights(bag) for bag in topic_bags])
+        self._centroids = PostingIndex([self._weights(bag) for bag in topic_bags])
         self._n_docs = n_docs
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
@@ -191,12 +153,9 @@ class FaqMatcher:
         cosine = self._phrases.scores(qvec, max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE)))
         if cosine is None:
             return []
-        hit = np.flatnonzero(cosine)  # argpartition slows down on the many tied zeros
-        if len(hit) > TOP_DOCS:
-            hit = hit[np.argpartition(cosine[hit], -TOP_DOCS)[-TOP_DOCS:]]
         best: dict[int, float] = {}
         fw = self.fuzzy_weight
-        for doc in hit.tolist():
+        for doc in top_rows(cosine, TOP_DOCS):
             cos = float(cosine[doc])
             fuzzy = fuzz.ratio(folded, self._doc_keys[doc]) / 100
             score = (1 - fw) * cos + fw * fuzzy
