@@ -21,6 +21,7 @@ from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 
 from bot.assistant import Assistant
+from bot.candidates import CandidateDirectory
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
@@ -35,6 +36,7 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
     """A dispatcher with the assistant injected, i18n, throttling and every router."""
     dp = Dispatcher(storage=MemoryStorage())
     dp["assistant"] = assistant
+    dp["directory"] = CandidateDirectory(assistant.db)
     dp["settings"] = settings
     i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
     UserLocaleMiddleware(i18n, assistant).setup(dp)

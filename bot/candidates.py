@@ -313,3 +313,36 @@ class CandidateDirectory:
                 bool(election["is_sample"]),
             )
         return None
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """What a free-text message asks of the candidate database."""
+
+    kind: str  # "area", "party" or "names"
+    value: str  # area ID, party ID or the query text
+    results: tuple[Candidate, ...]
+
+
+SURE_NAME = 0.93  # a message is taken for a name only when every word matches this well
+
+
+def route_text(directory: CandidateDirectory, text: str) -> CandidateQuery | None:
+    """Decide whether a message asks for candidates (by area, party or name); None: the FAQ's."""
+    if directory.mentions_candidates(text):
+        area = directory.find_area(text)
+        if area is not None:
+            return CandidateQuery("area", area, tuple(directory.by_area(area)))
+        party = directory.find_party(text)
+        if party is not None:
+            return CandidateQuery("party", party, tuple(directory.by_party(party)))
+        return None
+    words = name_key(text).split()
+    party = directory.find_party(text)
+    if party is not None and len(words) <= 3:
+        return CandidateQuery("party", party, tuple(directory.by_party(party)))
+    if 1 <= len(words) <= 4:
+        hits = [c for c, score in directory.search_names(text) if score >= SURE_NAME]
+        if hits:
+            return CandidateQuery("names", text, tuple(hits))
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import errors, fallback, menu, questions, start
+from handlers import candidates, errors, fallback, inline, menu, questions, start
 
 
 def setup_routers() -> Router:
@@ -12,7 +12,9 @@ def setup_routers() -> Router:
     root = Router(name="root")
     root.include_routers(
         start.router(),
+        candidates.router(),
         menu.router(),
+        inline.router(),
         questions.router(),
         fallback.router(),
         errors.router(),

@@ -36,3 +36,35 @@ class NoneOfTheseCB(CallbackData, prefix="none"):
     """None of the "did you mean" suggestions fits."""
 
     lang: str
+
+
+class ElectionCB(CallbackData, prefix="ce"):
+    """Candidates of one election: choose a region."""
+
+    election: str
+
+
+class AreaCB(CallbackData, prefix="ca"):
+    """Ballots of one election in one region or city."""
+
+    election: str
+    area: str
+
+
+class BallotCB(CallbackData, prefix="cb"):
+    """One page of a ballot's candidates (ballot = ballots.rowid)."""
+
+    ballot: int
+    page: int
+
+
+class CardCB(CallbackData, prefix="cc"):
+    """One candidate's card."""
+
+    candidate: int
+
+
+class StatsCB(CallbackData, prefix="cs"):
+    """Statistics of one election."""
+
+    election: str

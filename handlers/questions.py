@@ -8,9 +8,11 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import feedback
 from bot.assistant import Assistant
+from bot.candidates import CandidateDirectory, route_text
 from bot.i18n import gettext
 from bot.languages import LANGS, Lang
 from handlers.callbacks import NoneOfTheseCB, VoteCB
+from handlers.candidates import send_query_results
 from handlers.keyboards import main_menu, suggestions_keyboard
 from handlers.replies import send_answer
 
@@ -36,9 +38,16 @@ def router() -> Router:
     r = Router(name="questions")
 
     @r.message(F.text, ~F.text.startswith("/"))
-    async def question(message: Message, assistant: Assistant, lang: Lang) -> None:
-        """Answer a typed question in the language it is written in."""
-        reply = assistant.ask(message.text or "", ui_lang=lang)
+    async def question(
+        message: Message, assistant: Assistant, directory: CandidateDirectory, lang: Lang
+    ) -> None:
+        """Answer a typed question: candidates by name, place or party, else the FAQ."""
+        text = message.text or ""
+        found = route_text(directory, text[:300])
+        if found is not None:
+            await send_query_results(message, found, lang)
+            return
+        reply = assistant.ask(text, ui_lang=lang)
         if reply.kind == "answer" and reply.topic is not None:
             await send_answer(message, assistant, reply.topic, reply.lang, reply=True)
         elif reply.kind == "suggest":

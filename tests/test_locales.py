@@ -96,3 +96,18 @@ def test_simple_translations() -> None:
     assert gettext("Main menu", "kk") == "Басты мәзір"
     assert gettext("Main menu", "ru") == "Главное меню"
     assert gettext("Main menu", "id") == "Menu utama"
+
+
+def test_no_translation_calls_inside_f_strings() -> None:
+    """Babel cannot extract a message from inside an f-string, so it would never be translated."""
+    import re
+
+    pattern = re.compile(r"""f(["']).*\{[^}]*\b(_|gettext|ngettext)\(""")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for package in ("bot", "handlers")
+        for path in (ROOT / package).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert not offenders, offenders
