@@ -6,18 +6,19 @@ Lists are always alphabetical (by the folded name key): the bot never ranks cand
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 import sqlite_utils
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.names import name_key
-from bot.postings import PostingIndex, top_rows
+from bot.postings import top_rows
 from bot.textnorm import key
 
 NAME_MATCH = 0.86  # mean per-word Jaro-Winkler similarity that counts as the same name
+WORD_MATCH = 0.8  # a query word is compared only with name words at least this similar
 CANDIDATE_WORDS = ("kandidat", "chandidat", "chalon", "umitker", "balotir")
 _AREA_WORDS = ("oblis", "oblast", "region", "regiion")
 
@@ -71,51 +72,46 @@ def _candidate(row: tuple) -> Candidate:
     return Candidate(*row[:9], bool(row[9]), *row[10:])  # type: ignore[arg-type]
 
 
-def _trigrams(text: str) -> Counter[str]:
-    bag: Counter[str] = Counter()
-    for word in text.split():
-        padded = f" {word} "
-        bag.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return bag
-
-
 class NameIndex:
-    """Fuzzy name search over many candidates: trigram TF-IDF, then per-word Jaro-Winkler."""
+    """Fuzzy name search: each query word is matched (Jaro-Winkler) against the vocabulary
+    of name words, and a name matches when all query words match some of its words.
+
+    Names are folded keys, so every script and spelling of a word is one vocabulary entry;
+    the index holds one array of rows per distinct word, which keeps it small.
+    """
 
     def __init__(self, names: list[tuple[int, str]]) -> None:
-        self.ids = [cid for cid, _ in names]
+        self.ids = np.array([cid for cid, _ in names], dtype=np.int64)
         self.keys = [k for _, k in names]
-        bags = [_trigrams(k) for k in self.keys]
-        df: Counter[str] = Counter(f for bag in bags for f in bag)
-        n = len(bags)
-        self._idf = {f: math.log((n + 1) / (d + 1)) + 1 for f, d in df.items()}
-        self._index = PostingIndex(self._vector(bag) for bag in bags)
-
-    def _vector(self, bag: Counter[str]) -> dict[str, float]:
-        vec = {f: c * self._idf.get(f, 0.0) for f, c in bag.items()}
-        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-        return {f: w / norm for f, w in vec.items() if w}
+        rows_of: dict[str, list[int]] = {}
+        for row, name in enumerate(self.keys):
+            for word in set(name.split()):
+                rows_of.setdefault(word, []).append(row)
+        self.vocabulary = list(rows_of)
+        self._rows = [np.array(rows_of[w], dtype=np.int32) for w in self.vocabulary]
 
     def search(self, query: str, limit: int = 20) -> list[tuple[int, float]]:
         """(candidate id, similarity) of names matching ``query``, best first."""
-        words = name_key(query).split()
-        if not words or not len(self._index):
+        words = name_key(query).split()[:6]
+        if not words or not self.keys:
             return []
-        scores = self._index.scores(
-            self._vector(_trigrams(" ".join(words))), max(500, len(self._index) // 20)
+        total = np.zeros(len(self.keys), dtype=np.float32)
+        for word in words:
+            best = np.zeros(len(self.keys), dtype=np.float32)
+            for _, similarity, index in process.extract(
+                word, self.vocabulary, scorer=JaroWinkler.similarity, score_cutoff=WORD_MATCH, limit=30
+            ):
+                rows = self._rows[index]
+                best[rows] = np.maximum(best[rows], similarity)
+            if not best.any():
+                return []  # every word of the query must match
+            total = np.where(best > 0, total + best, -np.inf)
+        hit = top_rows(np.where(total > 0, total, 0), limit * 5)
+        ranked = sorted(
+            ((float(total[r]) / len(words), self.keys[r], r) for r in hit),
+            key=lambda h: (-round(h[0], 3), h[1]),
         )
-        if scores is None:
-            return []
-        hits = []
-        for row in top_rows(scores, 100):
-            name_words = self.keys[row].split()
-            similarity = sum(max(JaroWinkler.similarity(w, n) for n in name_words) for w in words) / len(
-                words
-            )
-            if similarity >= NAME_MATCH:
-                hits.append((self.ids[row], similarity, self.keys[row]))
-        hits.sort(key=lambda h: (-round(h[1], 3), h[2]))
-        return [(cid, sim) for cid, sim, _ in hits[:limit]]
+        return [(int(self.ids[r]), sim) for sim, _, r in ranked[:limit] if sim >= NAME_MATCH]
 
 
 class CandidateDirectory:
