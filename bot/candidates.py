@@ -321,24 +321,40 @@ class CandidateQuery:
 
 
 SURE_NAME = 0.93  # a message is taken for a name only when every word matches this well
+SURE_SINGLE_WORD = 0.95  # one word ("аким") must match a name almost exactly ("Акимов" does not)
+PARTY_WORDS = ("partia", "partii", "parti", "party", "partai")
 
 
-def route_text(directory: CandidateDirectory, text: str) -> CandidateQuery | None:
-    """Decide whether a message asks for candidates (by area, party or name); None: the FAQ's."""
+def _names_party(directory: CandidateDirectory, text: str) -> str | None:
+    """A party named as such: with a party word or quotes, or as (nearly) the whole message.
+
+    Party names can be everyday words ("Ауыл" is also "village"), so a bare mention inside a
+    longer question is not enough.
+    """
+    words = key(text).split()
+    explicit = any(w.startswith(PARTY_WORDS) for w in words) or "«" in text or '"' in text
+    return directory.find_party(text) if explicit or len(words) <= 3 else None
+
+
+def route_text(
+    directory: CandidateDirectory, text: str, faq_confident: bool = False
+) -> CandidateQuery | None:
+    """Decide whether a message asks for candidates (by area, party or name); None: the FAQ's.
+
+    A listing with no loaded candidates falls through to the FAQ; when the FAQ has a
+    confident answer, only an exact name match takes precedence over it.
+    """
     if directory.mentions_candidates(text):
         area = directory.find_area(text)
-        if area is not None:
-            return CandidateQuery("area", area, tuple(directory.by_area(area)))
-        party = directory.find_party(text)
-        if party is not None:
-            return CandidateQuery("party", party, tuple(directory.by_party(party)))
-        return None
+        if area is not None and (results := directory.by_area(area)):
+            return CandidateQuery("area", area, tuple(results))
+    party = _names_party(directory, text)
+    if party is not None and (results := directory.by_party(party)):
+        return CandidateQuery("party", party, tuple(results))
     words = name_key(text).split()
-    party = directory.find_party(text)
-    if party is not None and len(words) <= 3:
-        return CandidateQuery("party", party, tuple(directory.by_party(party)))
-    if 1 <= len(words) <= 4:
-        hits = [c for c, score in directory.search_names(text) if score >= SURE_NAME]
+    if 1 <= len(words) <= 4 and not directory.mentions_candidates(text):
+        needed = 0.999 if faq_confident else SURE_SINGLE_WORD if len(words) == 1 else SURE_NAME
+        hits = [c for c, score in directory.search_names(text) if score >= needed]
         if hits:
             return CandidateQuery("names", text, tuple(hits))
     return None

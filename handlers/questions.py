@@ -43,11 +43,11 @@ def router() -> Router:
     ) -> None:
         """Answer a typed question: candidates by name, place or party, else the FAQ."""
         text = message.text or ""
-        found = route_text(directory, text[:300])
+        reply = assistant.ask(text, ui_lang=lang, record=False)
+        found = route_text(directory, text[:300], faq_confident=reply.kind == "answer")
         if found is not None:
             await send_query_results(message, found, lang)
             return
-        reply = assistant.ask(text, ui_lang=lang)
         if reply.kind == "answer" and reply.topic is not None:
             await send_answer(message, assistant, reply.topic, reply.lang, reply=True)
         elif reply.kind == "suggest":
@@ -61,6 +61,7 @@ def router() -> Router:
                 reply_markup=main_menu(assistant),
             )
         else:
+            feedback.record_unanswered(assistant.db, text, reply.detected, "no_match")
             await message.reply(
                 dont_know(reply.lang),
                 reply_markup=main_menu(assistant),

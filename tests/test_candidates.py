@@ -250,3 +250,29 @@ def test_cli_import_report_and_search(tmp_path: Path) -> None:
     )
     first = json.loads(found.stdout.splitlines()[0])
     assert first["full_name"] == "Тоқаев Қасым-Жомарт Кемелұлы" and first["is_sample"] is False
+
+
+def test_faq_questions_are_not_taken_for_candidate_searches(tmp_path: Path) -> None:
+    """With thousands of names loaded, the labelled FAQ questions still go to the FAQ."""
+    from bot.assistant import Assistant
+    from bot.candidates import route_text
+    from bot.evaluation import read_labelled
+
+    database = open_database(tmp_path / "route.db")
+    assistant = Assistant(database)
+    load_demo(database, 3000, districts_per_region=5)
+    import_csv(database, GOOD.encode())
+    import_csv(database, f"{HEADER}\n{ELECTION},Астана,,Акимов Серік,1970,self,,src\n".encode())
+    directory = CandidateDirectory(database)
+    items = read_labelled(ROOT / "tests" / "data" / "labelled_questions.csv")
+    routed = [
+        item.text
+        for item in items
+        if route_text(directory, item.text, assistant.ask(item.text, record=False).kind == "answer")
+    ]
+    assert len(routed) <= len(items) // 100, routed
+    assert route_text(directory, "аким") is None  # not the surname Акимов
+    assert route_text(directory, "Ауыл әкімдігіне кім кандидат бола алады?") is None  # village, not the party
+    assert route_text(directory, "кандидаты партии Ауыл").kind == "party"
+    assert route_text(directory, "Акимов").kind == "names"
+    assert route_text(directory, "кандидаты в Жетысу").kind == "area"
