@@ -276,3 +276,11 @@ def test_faq_questions_are_not_taken_for_candidate_searches(tmp_path: Path) -> N
     assert route_text(directory, "кандидаты партии Ауыл").kind == "party"
     assert route_text(directory, "Акимов").kind == "names"
     assert route_text(directory, "кандидаты в Жетысу").kind == "area"
+
+
+def test_template_and_docs_match_the_importer() -> None:
+    template = (ROOT / "content" / "candidates_template.csv").read_text(encoding="utf-8").strip()
+    assert tuple(template.split(",")) == COLUMNS
+    docs = (ROOT / "content" / "README.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        assert f"| `{column}` |" in docs, column
