@@ -158,6 +158,7 @@ def cmd_run(settings: Settings) -> int:
         return 0
     bot = create_bot(settings)
     dp = create_dispatcher(assistant, settings)
+    dp["directory"].name_index()  # build now, not on the first voter's message
     if settings.webhook_url:
         asyncio.run(run_webhook(bot, dp, settings))
     else:
