@@ -67,6 +67,7 @@ def commands(lang: Lang) -> list[BotCommand]:
     return [
         BotCommand(command="start", description=gettext("start and main menu", lang)),
         BotCommand(command="menu", description=gettext("topics", lang)),
+        BotCommand(command="dates", description=gettext("election calendar", lang)),
         BotCommand(command="language", description=gettext("change language", lang)),
         BotCommand(command="help", description=gettext("what the bot can do", lang)),
         BotCommand(command="privacy", description=gettext("what I keep about you", lang)),

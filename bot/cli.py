@@ -62,7 +62,7 @@ def _open(settings: Settings) -> Assistant:
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     """Answer each question; print text or JSON lines."""
-    from bot.render import answer_text
+    from bot.render import topic_answer
 
     assistant = _open(settings)
     texts = args.text
@@ -71,8 +71,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         if not question.strip():
             continue
         reply = assistant.ask(question, ui_lang=args.lang, reply_lang=args.lang, record=False)
-        entry = assistant.entry(reply.topic) if reply.topic else None
-        answer = answer_text(entry, reply.lang, html=False) if entry else None
+        answer = topic_answer(assistant, reply.topic, reply.lang, html=False) if reply.topic else None
         if args.json:
             record = {
                 "query": question,

@@ -8,9 +8,7 @@ and demos.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -27,14 +25,9 @@ from bot.config import Settings
 from bot.i18n import gettext
 from bot.languages import DEFAULT_LANG, as_lang
 from bot.local_chat import LocalChat, LocalSession, buttons
+from bot.render import plain
 
-_TAG = re.compile(r"<[^>]+>")
 LOCAL_TOKEN = "1000:local-console"  # noqa: S105 - never sent anywhere: the session is local
-
-
-def plain(text: str) -> str:
-    """HTML message text as a terminal shows it."""
-    return html.unescape(_TAG.sub("", text))
 
 
 class ConsolePrinter:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import html as _html
+import re
+from datetime import date
 from html import escape
 
+from bot.assistant import Assistant
 from bot.content import FaqEntry
+from bot.election_calendar import kazakhstan_today, next_election_text
 from bot.formatting import format_day
 from bot.i18n import gettext
 from bot.languages import Lang
@@ -26,3 +31,30 @@ def answer_text(entry: FaqEntry, lang: Lang, html: bool = True) -> str:
         f"🗓 {esc(checked)}",
     ]
     return "\n".join(lines)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as plain text (for the console and the command line)."""
+    return _html.unescape(_TAG.sub("", text))
+
+
+def topic_answer(
+    assistant: Assistant, topic: str, lang: Lang, html: bool = True, today: date | None = None
+) -> str | None:
+    """The answer to a published topic; dynamic topics are answered from their tables.
+
+    ``election-dates`` comes from the elections table (the next scheduled vote, or the
+    latest ones), under the entry's title.
+    """
+    entry = assistant.entry(topic)
+    if entry is None:
+        return None
+    if topic == "election-dates":
+        text = f"<b>{escape(entry.titles[lang])}</b>\n\n" + next_election_text(
+            assistant.db, lang, today or kazakhstan_today()
+        )
+        return text if html else plain(text)
+    return answer_text(entry, lang, html=html)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import candidates, errors, fallback, inline, menu, questions, start
+from handlers import candidates, elections, errors, fallback, inline, menu, questions, start
 
 
 def setup_routers() -> Router:
@@ -12,6 +12,7 @@ def setup_routers() -> Router:
     root = Router(name="root")
     root.include_routers(
         start.router(),
+        elections.router(),
         candidates.router(),
         menu.router(),
         inline.router(),

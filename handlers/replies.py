@@ -6,7 +6,7 @@ from aiogram.types import Message, ReplyParameters
 
 from bot.assistant import Assistant
 from bot.languages import Lang
-from bot.render import answer_text
+from bot.render import topic_answer
 from handlers.keyboards import answer_keyboard
 
 
@@ -18,11 +18,11 @@ async def send_answer(
     With ``reply`` the answer quotes the user's question, so a later "not helpful" vote
     can record which question it answered.
     """
-    entry = assistant.entry(topic)
-    if entry is None:
+    text = topic_answer(assistant, topic, lang)
+    if text is None:
         return False
     await message.answer(
-        answer_text(entry, lang),
+        text,
         reply_markup=answer_keyboard(topic, lang),
         reply_parameters=(
             ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)

@@ -80,6 +80,7 @@ def router() -> Router:
                 _("Type a question in Kazakh, Russian or Indonesian, or use the buttons."),
                 "",
                 "/menu — " + _("topics"),
+                "/dates — " + _("election calendar"),
                 "/language — " + _("change language"),
                 "/privacy — " + _("what I keep about you"),
                 "/forget — " + _("delete what I keep about you"),
