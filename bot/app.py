@@ -25,6 +25,7 @@ from bot.candidates import CandidateDirectory
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
+from bot.missions import MissionDirectory
 from handlers import setup_routers
 from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
 
@@ -37,6 +38,7 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
     dp = Dispatcher(storage=MemoryStorage())
     dp["assistant"] = assistant
     dp["directory"] = CandidateDirectory(assistant.db)
+    dp["missions"] = MissionDirectory(assistant.db)
     dp["settings"] = settings
     i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
     UserLocaleMiddleware(i18n, assistant).setup(dp)

@@ -150,9 +150,39 @@ def _m002_candidates(db: sqlite_utils.Database) -> None:
     db["candidates"].create_index(["name_key"])
 
 
+def _m003_missions(db: sqlite_utils.Database) -> None:
+    """Embassies and consulates; fields not confirmed by an admin stay hidden from voters."""
+    db["missions"].create(
+        {
+            "id": str,
+            "kind": str,  # embassy / consulate
+            "country": str,  # ISO 3166-1 alpha-2
+            "country_names": str,  # JSON {kk, ru, id, en}
+            "country_aliases": str,  # JSON list
+            "city_names": str,  # JSON {kk, ru, id, en}
+            "city_aliases": str,  # JSON list
+            "names": str,  # JSON {kk, ru, id}
+            "website": str,
+            "email": str,
+            "phone": str,
+            "address": str,
+            "hours": str,
+            "latitude": float,
+            "longitude": float,
+            "verified": str,  # JSON list of field names confirmed from an official source
+            "unverified": str,  # JSON {field: value}: kept for admins, never shown to voters
+            "sources": str,  # JSON list
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["missions"].create_index(["country"])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
+    ("003_missions", _m003_missions),
 ]
 
 

@@ -17,6 +17,7 @@ import yaml
 from bot.content import CONTENT_DIR, ContentError
 from bot.db import get_meta, set_meta, utcnow
 from bot.languages import LANGS
+from bot.missions import load_missions
 
 ELECTION_TYPES = ("presidential", "parliament", "maslikhat", "akim", "referendum")
 ELECTION_LEVELS = ("national", "regional", "district", "city", "rural")
@@ -157,8 +158,9 @@ def load_reference_data(db: sqlite_utils.Database, directory: Path = CONTENT_DIR
         db["areas"].upsert_all(sorted(areas, key=lambda a: a["parent_id"] is not None), pk="id")
         db["elections"].upsert_all(elections, pk="id")
         db["parties"].upsert_all(parties, pk="id")
+        missions = load_missions(db, directory / "missions.yaml")
         set_meta(db, "reference_loaded_at", utcnow())
-    return {"elections": len(elections), "areas": len(areas), "parties": len(parties)}
+    return {"elections": len(elections), "areas": len(areas), "parties": len(parties), "missions": missions}
 
 
 def ensure_reference_data(db: sqlite_utils.Database, directory: Path = CONTENT_DIR) -> bool:

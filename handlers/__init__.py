@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import candidates, elections, errors, fallback, inline, menu, questions, start
+from handlers import candidates, elections, errors, fallback, inline, menu, missions, questions, start
 
 
 def setup_routers() -> Router:
@@ -17,6 +17,7 @@ def setup_routers() -> Router:
         menu.router(),
         inline.router(),
         questions.router(),
+        missions.router(),
         fallback.router(),
         errors.router(),
     )

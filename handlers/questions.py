@@ -11,6 +11,7 @@ from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory, route_text
 from bot.i18n import gettext
 from bot.languages import LANGS, Lang
+from bot.missions import MissionDirectory, mission_card
 from handlers.callbacks import NoneOfTheseCB, VoteCB
 from handlers.candidates import send_query_results
 from handlers.keyboards import main_menu, suggestions_keyboard
@@ -22,6 +23,9 @@ def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
     if isinstance(message, Message) and message.reply_to_message is not None:
         return message.reply_to_message.text
     return None
+
+
+MAX_MISSIONS = 5
 
 
 def dont_know(lang: Lang) -> str:
@@ -39,15 +43,25 @@ def router() -> Router:
 
     @r.message(F.text, ~F.text.startswith("/"))
     async def question(
-        message: Message, assistant: Assistant, directory: CandidateDirectory, lang: Lang
+        message: Message,
+        assistant: Assistant,
+        directory: CandidateDirectory,
+        missions: MissionDirectory,
+        lang: Lang,
     ) -> None:
-        """Answer a typed question: candidates by name, place or party, else the FAQ."""
+        """Answer a typed question: candidates, embassies by place, else the FAQ."""
         text = message.text or ""
         reply = assistant.ask(text, ui_lang=lang, record=False)
         found = route_text(directory, text[:300], faq_confident=reply.kind == "answer")
         if found is not None:
             await send_query_results(message, found, lang)
             return
+        if missions.asks_for_mission(text) or reply.topic == "embassy":
+            places = missions.find(text[:300])
+            for mission in places[:MAX_MISSIONS]:
+                await message.answer(mission_card(mission, reply.lang))
+            if places:
+                return
         if reply.kind == "answer" and reply.topic is not None:
             await send_answer(message, assistant, reply.topic, reply.lang, reply=True)
         elif reply.kind == "suggest":
