@@ -131,9 +131,12 @@ class MissionDirectory:
 
     @staticmethod
     def _mentions(words: list[str], alias: tuple[str, ...]) -> bool:
-        n = len(alias)
+        """True when ``words`` contain the alias, allowing case endings on each word
+        ("Индонезия" in "в Индонезии", "Индонезиядағы")."""
+        stems = [w[:-2] if len(w) >= 7 else w[:-1] if len(w) >= 5 else w for w in alias]
+        n = len(stems)
         return n > 0 and any(
-            all(words[i + j].startswith(alias[j]) and len(alias[j]) >= 3 for j in range(n))
+            all(words[i + j].startswith(stems[j]) and len(stems[j]) >= 3 for j in range(n))
             for i in range(len(words) - n + 1)
         )
 
