@@ -34,7 +34,7 @@ from bot.candidates import CandidateDirectory  # noqa: E402
 from bot.db import open_database  # noqa: E402
 from bot.names import to_latin  # noqa: E402
 from bot.reference_data import load_reference_data  # noqa: E402
-from bot.sample_data import DEMO_ELECTION, SAMPLE_SOURCE, ensure_demo_election  # noqa: E402
+from bot.sample_data import ensure_demo_election, sample_row  # noqa: E402
 
 _ROOTS = (
     "Абыл Ахмет Бай Бек Дәулет Ер Жақып Жұма Қасым Құдай Мұрат Нұр Оспан Рахым Сейіт "
@@ -60,18 +60,7 @@ def generated_rows(districts: list[str], count: int, rng: random.Random) -> list
         if (district, name, year) in seen:
             continue
         seen.add((district, name, year))
-        party = "self" if rng.random() < 0.6 else "amanat"
-        rows.append(
-            {
-                "election_id": DEMO_ELECTION,
-                "area": district,
-                "seats": "1",
-                "full_name": name,
-                "birth_year": year,
-                "party": party,
-                "source": SAMPLE_SOURCE,
-            }
-        )
+        rows.append(sample_row(district, name, year, "self" if rng.random() < 0.6 else "amanat"))
     return rows
 
 

@@ -55,6 +55,16 @@ class FaqEntry:
         return self.status == "published"
 
 
+def parse_date(value: object) -> date | None:
+    """A YAML date or YYYY-MM-DD text as a date; None when it is neither."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
 def _text(value: object, source: str, entry: str, name: str, limit: int | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(source, entry, name, "must be non-empty text")
@@ -89,13 +99,8 @@ def parse_entry(data: object, source: str, expected_topic: str | None = None) ->
     status = data.get("status", "published")
     if status not in STATUSES:
         raise ContentError(source, topic, "status", f"must be one of {', '.join(STATUSES)}")
-    as_of = data.get("as_of")
-    if isinstance(as_of, str):
-        try:
-            as_of = date.fromisoformat(as_of)
-        except ValueError:
-            as_of = None
-    if not isinstance(as_of, date):
+    as_of = parse_date(data.get("as_of"))
+    if as_of is None:
         raise ContentError(source, topic, "as_of", "must be a date YYYY-MM-DD")
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
-from bot.content import CONTENT_DIR, ContentError
+from bot.content import CONTENT_DIR, ContentError, parse_date
 from bot.db import get_meta, set_meta, utcnow
 from bot.languages import LANGS
 from bot.missions import load_missions
@@ -61,13 +60,8 @@ def parse_elections(path: Path) -> list[dict]:
         for field, allowed in choices:
             if item.get(field) not in allowed:
                 raise ContentError(path.name, entry, field, f"must be one of {', '.join(allowed)}")
-        day = item.get("date")
-        if isinstance(day, str):
-            try:
-                day = date.fromisoformat(day)
-            except ValueError:
-                day = None
-        if not isinstance(day, date):
+        day = parse_date(item.get("date"))
+        if day is None:
             raise ContentError(path.name, entry, "date", "must be a date YYYY-MM-DD")
         row = {
             "id": entry,

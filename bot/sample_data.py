@@ -132,6 +132,19 @@ def ensure_demo_election(
     return districts
 
 
+def sample_row(district: str, name: str, year: str, party: str) -> dict[str, str]:
+    """One sample candidate in the import CSV format, under the demo election."""
+    return {
+        "election_id": DEMO_ELECTION,
+        "area": district,
+        "seats": "1",
+        "full_name": name,
+        "birth_year": year,
+        "party": party,
+        "source": SAMPLE_SOURCE,
+    }
+
+
 def demo_rows(districts: list[str], parties: list[str], count: int, seed: int = 2021) -> list[dict[str, str]]:
     """``count`` sample candidate rows in the import CSV format."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security
@@ -151,17 +164,7 @@ def demo_rows(districts: list[str], parties: list[str], count: int, seed: int = 
         seen.add((district, name, year))
         # Party share as in the real 2021 rural akim elections: 38.2% party, 61.8% self-nominated.
         party = rng.choice(parties) if rng.random() < 0.382 else "self"
-        rows.append(
-            {
-                "election_id": DEMO_ELECTION,
-                "area": district,
-                "seats": "1",
-                "full_name": name,
-                "birth_year": year,
-                "party": party,
-                "source": SAMPLE_SOURCE,
-            }
-        )
+        rows.append(sample_row(district, name, year, party))
     return rows
 
 

@@ -17,6 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "E" * 35
 
 
+async def _stop(proc: asyncio.subprocess.Process, sig: signal.Signals) -> str:
+    """Stop the bot with ``sig`` (killing it after 20 s) and return its output."""
+    if proc.returncode is None:
+        proc.send_signal(sig)
+    try:
+        return (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
+    except TimeoutError:
+        proc.kill()
+        return (await proc.communicate())[0].decode()
+
+
 async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
     api = FakeBotAPI()
     await api.start()
@@ -58,13 +69,7 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
         assert "20:00" in answer_kk["text"] and "Дереккөз" in answer_kk["text"]
         assert api.tokens == {TOKEN}  # the bot used the configured server, nothing else
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGINT)
-        try:
-            output = (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
-        except TimeoutError:
-            proc.kill()
-            output = (await proc.communicate())[0].decode()
+        output = await _stop(proc, signal.SIGINT)
         await api.stop()
     assert proc.returncode == 0, output
     assert "Traceback" not in output, output
@@ -130,13 +135,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         (answer,) = await api.wait_for("sendMessage", 1)
         assert answer["chat_id"] == "778" and "Sumber" in answer["text"]
     finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-        try:
-            output = (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
-        except TimeoutError:
-            proc.kill()
-            output = (await proc.communicate())[0].decode()
+        output = await _stop(proc, signal.SIGTERM)
         await api.stop()
     assert proc.returncode == 0, output
     assert "Traceback" not in output, output
