@@ -344,7 +344,8 @@ def route_text(
     A listing with no loaded candidates falls through to the FAQ; when the FAQ has a
     confident answer, only an exact name match takes precedence over it.
     """
-    if directory.mentions_candidates(text):
+    about_candidates = directory.mentions_candidates(text)
+    if about_candidates:
         area = directory.find_area(text)
         if area is not None and (results := directory.by_area(area)):
             return CandidateQuery("area", area, tuple(results))
@@ -352,7 +353,7 @@ def route_text(
     if party is not None and (results := directory.by_party(party)):
         return CandidateQuery("party", party, tuple(results))
     words = name_key(text).split()
-    if 1 <= len(words) <= 4 and not directory.mentions_candidates(text):
+    if 1 <= len(words) <= 4 and not about_candidates:
         needed = 0.999 if faq_confident else SURE_SINGLE_WORD if len(words) == 1 else SURE_NAME
         hits = [c for c, score in directory.search_names(text) if score >= needed]
         if hits:

@@ -39,11 +39,12 @@ def candidates_menu(
     """Elections with candidates, statistics, and the candidate FAQ topics."""
     kb = InlineKeyboardBuilder()
     elections = directory.elections_with_candidates()
+    with_candidates = {e["id"] for e in elections}
     for election in elections:
         mark = " ⚠️" if election["is_sample"] else ""
         kb.button(text=election[f"name_{lang}"] + mark, callback_data=ElectionCB(election=election["id"]))
     for election in sorted(directory.elections.values(), key=lambda e: e["date"], reverse=True):
-        if election["id"] not in {e["id"] for e in elections} and directory.stats(election["id"]):
+        if election["id"] not in with_candidates and directory.stats(election["id"]):
             kb.button(text="📊 " + election[f"name_{lang}"], callback_data=StatsCB(election=election["id"]))
     for topic in SECTIONS["candidates"]:
         entry = assistant.entry(topic)

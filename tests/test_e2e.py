@@ -17,6 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "E" * 35
 
 
+async def _start_bot(tmp_path: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """Start ``python -m bot`` as a real process with ``env``, output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
 async def _stop(proc: asyncio.subprocess.Process, sig: signal.Signals) -> str:
     """Stop the bot with ``sig`` (killing it after 20 s) and return its output."""
     if proc.returncode is None:
@@ -40,15 +53,7 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("WEBHOOK_URL", None)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    proc = await _start_bot(tmp_path, env)
     try:
         # Start-up: profile per language, then polling.
         commands = await api.wait_for("setMyCommands", 4)
@@ -96,15 +101,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         "DATABASE_PATH": str(tmp_path / "hook.db"),
         "PYTHONPATH": str(ROOT),
     }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    proc = await _start_bot(tmp_path, env)
     update = {
         "update_id": 1,
         "message": {
