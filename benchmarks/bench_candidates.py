@@ -7,7 +7,8 @@ Prints:
   recall@10 of both on labelled name queries (Cyrillic, Latin, Kazakh typed on a Russian
   keyboard, typos);
 * peak memory (max RSS) of a separate process running the bot's dispatcher over that
-  database after a name search.
+  database after a name search, beside a process that only imports aiogram (the floor
+  every aiogram bot pays: all Bot API models are built at import).
 
 Run: .venv/bin/python benchmarks/bench_candidates.py [--count 100000]
 """
@@ -113,6 +114,21 @@ print(start, imported, with_faq, end["VmRSS"], end["VmHWM"])
 """
 
 
+ONLY_AIOGRAM_SCRIPT = """
+import aiogram
+with open("/proc/self/status") as f:
+    print(next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM")))
+"""
+
+
+def run_python(script: str) -> list[float]:
+    """Figures printed by ``script`` run in a fresh interpreter without a bot token."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("BOT_TOKEN", None)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
+    return [float(x) for x in out.stdout.split()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=100_000)
@@ -171,22 +187,18 @@ def main() -> None:
         print(f"{'recall@10 all':28}{f'{total_s:.1%}':>22}{f'{total_b:.1%}':>24}")
         db.close()
 
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        env.pop("BOT_TOKEN", None)
-        out = subprocess.run(
-            [sys.executable, "-c", PEAK_MEMORY_SCRIPT.format(root=str(ROOT), db=str(db_path))],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
+        start, imported, with_faq, final, peak = run_python(
+            PEAK_MEMORY_SCRIPT.format(root=str(ROOT), db=str(db_path))
         )
-        start, imported, with_faq, final, peak = (float(x) for x in out.stdout.split())
+        (aiogram_only,) = run_python(ONLY_AIOGRAM_SCRIPT)
         print(f"\npeak memory (VmHWM) of the bot process with this database: {peak:.0f} MB")
         print(f"  interpreter {start:.0f} MB; + aiogram, numpy, babel... imported {imported - start:.0f} MB;")
         print(
             f"  + FAQ, matcher, dispatcher {with_faq - imported:.0f} MB; + candidate name index and search "
-            f"{final - with_faq:.0f} MB"
+            f"{final - with_faq:.0f} MB (peak {peak - with_faq:.0f} MB while it is built)"
         )
+        print(f"a process that only imports aiogram: {aiogram_only:.0f} MB", end="; ")
+        print(f"the bot's own share: {peak - aiogram_only:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ Lists are always alphabetical (by the folded name key): the bot never ranks cand
 from __future__ import annotations
 
 import json
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from bot.names import name_key
-from bot.postings import top_rows
+from bot.postings import PostingIndex, top_rows
 from bot.textnorm import key
 
 NAME_MATCH = 0.86  # mean per-word Jaro-Winkler similarity that counts as the same name
@@ -76,42 +78,45 @@ class NameIndex:
     """Fuzzy name search: each query word is matched (Jaro-Winkler) against the vocabulary
     of name words, and a name matches when all query words match some of its words.
 
-    Names are folded keys, so every script and spelling of a word is one vocabulary entry;
-    the index holds one array of rows per distinct word, which keeps it small.
+    Names are folded keys, so every script and spelling of a word is one vocabulary entry.
+    Rows are kept as compact postings per word and candidate IDs as one array; names are
+    given in alphabetical order, so a row number is also the tie-break between equal scores.
     """
 
-    def __init__(self, names: list[tuple[int, str]]) -> None:
-        self.ids = np.array([cid for cid, _ in names], dtype=np.int64)
-        self.keys = [k for _, k in names]
-        rows_of: dict[str, list[int]] = {}
-        for row, name in enumerate(self.keys):
-            for word in set(name.split()):
-                rows_of.setdefault(word, []).append(row)
-        self.vocabulary = list(rows_of)
-        self._rows = [np.array(rows_of[w], dtype=np.int32) for w in self.vocabulary]
+    def __init__(self, names: Iterable[tuple[int, str]]) -> None:
+        ids = array("q")
+
+        def words_of_each_name() -> Iterator[dict[str, float]]:
+            for cid, name in names:
+                ids.append(cid)
+                yield dict.fromkeys(name.split(), 1.0)
+
+        self._postings = PostingIndex(words_of_each_name())
+        self.ids = np.frombuffer(ids, dtype=np.int64)
+        self.vocabulary = self._postings.features()
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def search(self, query: str, limit: int = 20) -> list[tuple[int, float]]:
         """(candidate id, similarity) of names matching ``query``, best first."""
         words = name_key(query).split()[:6]
-        if not words or not self.keys:
+        if not words or not len(self):
             return []
-        total = np.zeros(len(self.keys), dtype=np.float32)
+        total = np.zeros(len(self), dtype=np.float32)
         for word in words:
-            best = np.zeros(len(self.keys), dtype=np.float32)
-            for _, similarity, index in process.extract(
+            best = np.zeros(len(self), dtype=np.float32)
+            for name_word, similarity, _ in process.extract(
                 word, self.vocabulary, scorer=JaroWinkler.similarity, score_cutoff=WORD_MATCH, limit=30
             ):
-                rows = self._rows[index]
+                rows = self._postings.rows_with(name_word)
                 best[rows] = np.maximum(best[rows], similarity)
             if not best.any():
                 return []  # every word of the query must match
             total = np.where(best > 0, total + best, -np.inf)
         hit = top_rows(np.where(total > 0, total, 0), limit * 5)
-        ranked = sorted(
-            ((float(total[r]) / len(words), self.keys[r], r) for r in hit),
-            key=lambda h: (-round(h[0], 3), h[1]),
-        )
-        return [(int(self.ids[r]), sim) for sim, _, r in ranked[:limit] if sim >= NAME_MATCH]
+        ranked = sorted((-round(float(total[r]) / len(words), 3), r) for r in hit)
+        return [(int(self.ids[r]), -score) for score, r in ranked[:limit] if -score >= NAME_MATCH]
 
 
 class CandidateDirectory:
@@ -218,12 +223,10 @@ class CandidateDirectory:
     def name_index(self) -> NameIndex:
         """The name index, built on first use."""
         if self._names is None:
-            rows = self.db.execute("SELECT id, name_key, name_latin FROM candidates ORDER BY id")
-            names = []
-            for cid, nkey, latin in rows:
-                latin_key = name_key(latin or "")
-                names.append((cid, nkey if latin_key in ("", nkey) else f"{nkey} {latin_key}"))
-            self._names = NameIndex(names)
+            rows = self.db.execute(
+                "SELECT id, name_key, name_latin FROM candidates ORDER BY name_key, birth_year, id"
+            )
+            self._names = NameIndex((cid, f"{nkey} {name_key(latin or '')}") for cid, nkey, latin in rows)
         return self._names
 
     def search_names(self, query: str, limit: int = 20) -> list[tuple[Candidate, float]]:

@@ -33,6 +33,15 @@ class PostingIndex:
     def __len__(self) -> int:
         return self._rows
 
+    def features(self) -> list[str]:
+        """Every feature that occurs in some row."""
+        return list(self._slices)
+
+    def rows_with(self, feature: str) -> np.ndarray:
+        """The rows in which ``feature`` occurs."""
+        start, end = self._slices.get(feature, (0, 0))
+        return self._ids[start:end]
+
     def scores(self, query: dict[str, float], max_postings: int | None = None) -> np.ndarray | None:
         """Cosine of every row with the unit vector ``query``; None when nothing overlaps.
 

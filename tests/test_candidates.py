@@ -203,6 +203,24 @@ def test_lists_are_alphabetical(db) -> None:
     assert all(c.is_sample for c in page)
 
 
+def test_equally_good_name_matches_are_alphabetical(db) -> None:
+    rows = [
+        f"{ELECTION},Алматы,№{i} округ,{name},1970,self,registered,https://example.test/list"
+        for i, name in enumerate(
+            ("Серікова Жанар", "Ахметова Жанар", "Жанар Мұхтарқызы", "Бекова Жанар"), start=1
+        )
+    ]
+    import_csv(db, "\n".join([HEADER, *rows]).encode())
+    hits = CandidateDirectory(db).search_names("Жанар")
+    assert [c.full_name for c, _ in hits] == [
+        "Ахметова Жанар",
+        "Бекова Жанар",
+        "Жанар Мұхтарқызы",
+        "Серікова Жанар",
+    ]
+    assert len({score for _, score in hits}) == 1
+
+
 def test_statistics_from_rows_and_aggregates(db) -> None:
     import_csv(db, GOOD.encode())
     directory = CandidateDirectory(db)
