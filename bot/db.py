@@ -179,10 +179,63 @@ def _m003_missions(db: sqlite_utils.Database) -> None:
     db["missions"].create_index(["country"])
 
 
+def _m004_mission_polling(db: sqlite_utils.Database) -> None:
+    """Each mission's time zone, and whether it opens a polling station for an election."""
+    db["missions"].add_column("timezone", str)  # IANA name, e.g. Asia/Jakarta
+    db["mission_polling"].create(
+        {
+            "mission_id": str,
+            "election_id": str,
+            "open": int,  # 1: a polling station opens there for this election; 0: it does not
+            "hours": str,  # local time, e.g. 07:00-20:00
+            "source": str,
+            "updated_at": str,
+        },
+        pk=("mission_id", "election_id"),
+        not_null={"open", "source"},
+        foreign_keys=[("mission_id", "missions", "id"), ("election_id", "elections", "id")],
+    )
+
+
+def _m005_reminders(db: sqlite_utils.Database) -> None:
+    """Reminder subscriptions, and an outbox that delivers each message at most once."""
+    db["subscriptions"].create(
+        {
+            "user_id": int,
+            "election_id": str,  # "*" for every vote
+            "mission_id": str,  # the mission the user votes at abroad, if they chose one
+            "created_at": str,
+        },
+        pk=("user_id", "election_id"),
+        not_null={"created_at"},
+    )
+    db["outbox"].create(
+        {
+            "id": int,
+            "key": str,  # one message per key, ever: e.g. reminder/<election>/<when>/<user>
+            "kind": str,  # reminder / broadcast
+            "user_id": int,
+            "payload": str,  # JSON: what to render, in the user's language at send time
+            "status": str,  # pending / sending / sent / unconfirmed / failed / dropped
+            "attempts": int,
+            "not_before": str,  # UTC ISO time
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"key", "kind", "user_id", "status", "attempts", "not_before", "created_at"},
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db["outbox"].create_index(["status", "not_before"])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
     ("003_missions", _m003_missions),
+    ("004_mission_polling", _m004_mission_polling),
+    ("005_reminders", _m005_reminders),
 ]
 
 
