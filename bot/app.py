@@ -1,11 +1,12 @@
 """Wiring the core to aiogram: dispatcher, bot, profile, polling and webhook.
 
-This is one of the two modules of ``bot/`` that import aiogram (with the console).
+Besides this module, only the console, the sender and the scheduler in ``bot/`` import aiogram.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
 from bot.missions import MissionDirectory
+from bot.scheduler import run_scheduler
 from handlers import setup_routers
 from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
 
@@ -47,7 +49,27 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
         dp.message.outer_middleware(throttling)
         dp.callback_query.outer_middleware(throttling)
     dp.include_router(setup_routers())
+    _run_reminders_while_up(dp, assistant, settings)
     return dp
+
+
+def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Settings) -> None:
+    """Start the reminder scheduler when polling or the webhook starts; stop it with them."""
+    tasks: list[asyncio.Task] = []
+
+    async def start(bot: Bot) -> None:
+        interval, rate = settings.reminder_interval_seconds, settings.send_rate_per_second
+        tasks.append(asyncio.create_task(run_scheduler(bot, assistant.db, interval, rate)))
+
+    async def stop() -> None:
+        while tasks:
+            task = tasks.pop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    dp.startup.register(start)
+    dp.shutdown.register(stop)
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -70,6 +92,9 @@ def commands(lang: Lang) -> list[BotCommand]:
         BotCommand(command="start", description=gettext("start and main menu", lang)),
         BotCommand(command="menu", description=gettext("topics", lang)),
         BotCommand(command="dates", description=gettext("election calendar", lang)),
+        BotCommand(command="abroad", description=gettext("voting abroad and embassies", lang)),
+        BotCommand(command="subscribe", description=gettext("remind me about votes", lang)),
+        BotCommand(command="unsubscribe", description=gettext("stop reminders", lang)),
         BotCommand(command="language", description=gettext("change language", lang)),
         BotCommand(command="help", description=gettext("what the bot can do", lang)),
         BotCommand(command="privacy", description=gettext("what I keep about you", lang)),

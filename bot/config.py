@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     web_server_host: str = "0.0.0.0"  # noqa: S104 - a webhook server listens on all interfaces
     web_server_port: int = Field(default=8080, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    reminder_interval_seconds: float = Field(default=60.0, gt=0)
+    send_rate_per_second: float = Field(default=25.0, gt=0, le=30)  # Telegram allows about 30
 
     @field_validator("bot_token", mode="before")
     @classmethod

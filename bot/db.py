@@ -203,11 +203,12 @@ def _m005_reminders(db: sqlite_utils.Database) -> None:
         {
             "user_id": int,
             "election_id": str,  # "*" for every vote
+            "lang": str,  # the language reminders are written in
             "mission_id": str,  # the mission the user votes at abroad, if they chose one
             "created_at": str,
         },
         pk=("user_id", "election_id"),
-        not_null={"created_at"},
+        not_null={"lang", "created_at"},
     )
     db["outbox"].create(
         {

@@ -1,13 +1,15 @@
-"""What the bot keeps about a user: the Telegram user ID and the chosen language.
+"""What the bot keeps about a user: the Telegram user ID, the chosen language, and reminder
+subscriptions (with the reminders queued for them).
 
-Nothing else is stored with a user's identity; :func:`user_data` shows all of it and
-:func:`forget_user` deletes it.
+Nothing else is stored with a user's identity; :func:`user_data` and
+:func:`bot.reminders.subscriptions_of` show all of it and :func:`forget_user` deletes it.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
+from bot import outbox
 from bot.db import utcnow
 from bot.languages import LANGS, Lang
 
@@ -32,10 +34,13 @@ def user_data(db: sqlite_utils.Database, user_id: int) -> dict[str, object] | No
 
 
 def forget_user(db: sqlite_utils.Database, user_id: int) -> bool:
-    """Delete everything stored about the user; True if there was something."""
+    """Delete everything stored about the user (language, subscriptions, queued messages);
+    True if there was something."""
     with db.atomic():
-        cursor = db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
-    return cursor.rowcount > 0
+        deleted = db.execute("DELETE FROM users WHERE user_id = ?", [user_id]).rowcount
+        deleted += db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id]).rowcount
+        deleted += outbox.forget_user_messages(db, user_id)
+    return deleted > 0
 
 
 def count_by_lang(db: sqlite_utils.Database) -> dict[str, int]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import candidates, elections, errors, fallback, inline, menu, missions, questions, start
+from handlers import (
+    candidates,
+    elections,
+    errors,
+    fallback,
+    inline,
+    menu,
+    missions,
+    questions,
+    reminders,
+    start,
+)
 
 
 def setup_routers() -> Router:
@@ -13,6 +24,7 @@ def setup_routers() -> Router:
     root.include_routers(
         start.router(),
         elections.router(),
+        reminders.router(),
         candidates.router(),
         menu.router(),
         inline.router(),

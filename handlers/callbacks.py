@@ -68,3 +68,15 @@ class StatsCB(CallbackData, prefix="cs"):
     """Statistics of one election."""
 
     election: str
+
+
+class SubscribeCB(CallbackData, prefix="sub"):
+    """Subscribe to reminders of one vote (its election ID) or of every vote (``*``)."""
+
+    election: str
+
+
+class MissionCountryCB(CallbackData, prefix="mc"):
+    """The embassies and consulates of one country (ISO 3166-1 alpha-2 code)."""
+
+    country: str

@@ -10,10 +10,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import users
+from bot import reminders, users
 from bot.assistant import Assistant
+from bot.election_calendar import votes
 from bot.i18n import gettext, ngettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
+from bot.missions import MissionDirectory
 from handlers.callbacks import LangCB, MenuCB
 from handlers.keyboards import language_keyboard, main_menu
 
@@ -81,6 +83,7 @@ def router() -> Router:
                 "",
                 "/menu — " + _("topics"),
                 "/dates — " + _("election calendar"),
+                "/subscribe — " + _("remind me about votes"),
                 "/language — " + _("change language"),
                 "/privacy — " + _("what I keep about you"),
                 "/forget — " + _("delete what I keep about you"),
@@ -89,21 +92,17 @@ def router() -> Router:
         await message.answer(text, reply_markup=main_menu(assistant))
 
     @r.message(Command("privacy"))
-    async def privacy(message: Message, assistant: Assistant) -> None:
+    async def privacy(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:
         """Show exactly what is stored about this user."""
-        user = message.from_user
-        data = users.user_data(assistant.db, user.id) if user else None
-        if data is None:
-            text = _("I keep nothing about you.")
-        else:
-            text = _(
-                "I keep only this about you:\n• Telegram user ID: {user_id}\n• language: {lang}\n"
-                "• last changed: {updated_at} (UTC)"
-            ).format(
-                user_id=data["user_id"],
-                lang=escape(NATIVE_NAMES.get(data["lang"], str(data["lang"]))),  # type: ignore[call-overload]
-                updated_at=escape(str(data["updated_at"])),
+        user_id = message.from_user.id if message.from_user else 0
+        kept = _kept_about(user_id, assistant, missions, lang)
+        if kept:
+            intro = _("I keep only this about you, with your Telegram user ID {user_id}:").format(
+                user_id=user_id
             )
+            text = "\n".join([intro, *kept])
+        else:
+            text = _("I keep nothing about you.")
         text += "\n\n" + _(
             "Questions I could not answer and “not helpful” marks are kept without your "
             "identity, to improve the answers. /forget deletes what I keep about you."
@@ -119,3 +118,29 @@ def router() -> Router:
         )
 
     return r
+
+
+def _kept_about(user_id: int, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> list[str]:
+    """One escaped line per thing stored about the user: language, each subscription."""
+    lines = []
+    data = users.user_data(assistant.db, user_id)
+    if data is not None:
+        lines.append(
+            _("• language: {lang}, chosen {updated_at} (UTC)").format(
+                lang=escape(NATIVE_NAMES[data["lang"]]), updated_at=escape(str(data["updated_at"]))
+            )
+        )
+    names = {v.id: v.name(lang) for v in votes(assistant.db)} | {reminders.ALL_VOTES: _("every vote")}
+    for row in reminders.subscriptions_of(assistant.db, user_id):
+        lines.append(
+            _("• reminders of {what} in {lang}, since {created_at} (UTC)").format(
+                what=escape(names.get(row["election_id"], row["election_id"])),
+                lang=escape(NATIVE_NAMES[row["lang"]]),
+                created_at=escape(str(row["created_at"])),
+            )
+        )
+        mission = next((m for m in missions.missions if m.id == row["mission_id"]), None)
+        if mission is not None:
+            text = _("with the mission you vote at: {mission}").format(mission=mission.names[lang])
+            lines.append("  " + escape(text))
+    return lines
