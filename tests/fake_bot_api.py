@@ -37,6 +37,7 @@ class FakeBotAPI:
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.tokens: set[str] = set()
+        self.blocked: set[int] = set()  # users who blocked the bot: sendMessage gets 403
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(500)
         self._changed = asyncio.Condition()
@@ -103,6 +104,11 @@ class FakeBotAPI:
             return self._ok(BOT_USER)
         if method in TRUE_METHODS:
             return self._ok(True)
+        if method == "sendmessage" and int(params["chat_id"]) in self.blocked:
+            return web.json_response(
+                {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+                status=403,
+            )
         if method == "sendmessage":
             chat_id = int(params["chat_id"])
             return self._ok(

@@ -7,10 +7,14 @@ import os
 import signal
 import socket
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 
+from bot import reminders
+from bot.db import open_database
+from bot.election_calendar import kazakhstan_today
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,3 +140,62 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         await api.stop()
     assert proc.returncode == 0, output
     assert "Traceback" not in output, output
+
+
+async def test_reminders_are_sent_once_across_a_restart(tmp_path: Path) -> None:
+    db_path = tmp_path / "remind.db"
+    db = open_database(db_path)
+    vote_day = kazakhstan_today() + timedelta(days=1)  # whatever the hour, a reminder is due
+    db["elections"].insert(
+        {
+            "id": "e2e-vote",
+            "type": "akim",
+            "level": "rural",
+            "date": vote_day.isoformat(),
+            "status": "scheduled",
+            "name_kk": "Ауыл әкімін сайлау",
+            "name_ru": "Выборы акима села",
+            "name_id": "Pemilihan akim desa",
+            "sources": '["https://www.election.gov.kz"]',
+            "is_sample": 0,
+        }
+    )
+    reminders.subscribe(db, 888, "kk")
+    reminders.subscribe(db, 999, "ru")  # has blocked the bot
+    db.close()
+    api = FakeBotAPI()
+    api.blocked = {999}
+    await api.start()
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "DATABASE_PATH": str(db_path),
+        "REMINDER_INTERVAL_SECONDS": "0.3",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("WEBHOOK_URL", None)
+    outputs = []
+    try:
+        proc = await _start_bot(tmp_path, env)
+        try:
+            sends = await api.wait_for("sendMessage", 2)
+        finally:
+            outputs.append(await _stop(proc, signal.SIGINT))
+        reminder = next(s for s in sends if s["chat_id"] == "888")  # 999 got a 403
+        assert "Еске салу" in reminder["text"] and "ертең" in reminder["text"]
+        proc = await _start_bot(tmp_path, env)  # restarted: several scheduler rounds run
+        try:
+            await api.wait_for("setMyCommands", 8)
+            await asyncio.sleep(2)
+        finally:
+            outputs.append(await _stop(proc, signal.SIGINT))
+    finally:
+        await api.stop()
+    every_send = await api.wait_for("sendMessage", 0)
+    assert sorted(s["chat_id"] for s in every_send) == ["888", "999"], "one attempt each, ever"
+    db = open_database(db_path)
+    assert reminders.subscriptions_of(db, 999) == []  # 403: the user is forgotten
+    assert [r[0] for r in db.execute("SELECT status FROM outbox")] == ["sent"]
+    db.close()
+    assert all("Traceback" not in out for out in outputs), outputs
