@@ -17,10 +17,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 
+from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory
 from bot.config import Settings
@@ -42,6 +44,7 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
     dp["directory"] = CandidateDirectory(assistant.db)
     dp["missions"] = MissionDirectory(assistant.db)
     dp["settings"] = settings
+    dp["admins"] = Admins(assistant.db, settings.admin_ids)
     i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
     UserLocaleMiddleware(i18n, assistant).setup(dp)
     if throttle:
@@ -112,7 +115,26 @@ def description(lang: Lang) -> str:
     )
 
 
-async def set_profile(bot: Bot) -> None:
+def admin_commands(lang: Lang) -> list[BotCommand]:
+    """The command menu admins see in their own chat: everyone's commands, then admin ones."""
+    extra = [BotCommand(command=name, description=gettext(text, lang)) for name, text in ADMIN_COMMANDS]
+    return commands(lang) + extra
+
+
+async def set_admin_menus(bot: Bot, admins: Admins) -> None:
+    """Show admin commands in each admin's private chat only (chat-scoped command menus)."""
+    for user_id in admins.all():
+        scope = BotCommandScopeChat(chat_id=user_id)
+        try:
+            for lang in (None, *LANGS):
+                await bot.set_my_commands(
+                    admin_commands(lang or DEFAULT_LANG), scope=scope, language_code=lang
+                )
+        except TelegramBadRequest as exc:  # the admin has not started the bot yet
+            log.warning("No admin command menu for %s: %s", user_id, exc.message)
+
+
+async def set_profile(bot: Bot, admins: Admins | None = None) -> None:
     """Set command menus and descriptions for each language (and the default)."""
     for lang in (None, *LANGS):
         text_lang: Lang = lang or DEFAULT_LANG
@@ -122,12 +144,14 @@ async def set_profile(bot: Bot) -> None:
             gettext("Elections in Kazakhstan: neutral answers with sources.", text_lang),
             language_code=lang,
         )
+    if admins is not None:
+        await set_admin_menus(bot, admins)
 
 
 async def run_polling(bot: Bot, dp: Dispatcher) -> None:
     """Long polling until interrupted."""
     await bot.delete_webhook(drop_pending_updates=False)
-    await set_profile(bot)
+    await set_profile(bot, dp["admins"])
     me = await bot.get_me()
     log.info("Polling as @%s", me.username)
     await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
@@ -145,7 +169,7 @@ async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     url = settings.webhook_url + WEBHOOK_PATH
 
     async def on_startup(bot: Bot) -> None:
-        await set_profile(bot)
+        await set_profile(bot, dp["admins"])
         await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
         log.info("Webhook set to %s", url)
 

@@ -76,6 +76,7 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     applied: bool = False
     encoding: str = "utf-8"
+    replaced: list[dict] = field(default_factory=list)  # stored values of the updated rows
 
     def summary(self) -> str:
         """One line of figures."""
@@ -261,6 +262,7 @@ def import_rows(
             to_insert.append(record)
         elif any(old[c] != record[c] for c in _COMPARED):
             report.updated += 1
+            report.replaced.append(old)
             to_update.append({**record, "id": old["id"]})
         else:
             report.unchanged += 1

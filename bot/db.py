@@ -231,12 +231,48 @@ def _m005_reminders(db: sqlite_utils.Database) -> None:
     db["outbox"].create_index(["status", "not_before"])
 
 
+def _m006_admins_and_audit(db: sqlite_utils.Database) -> None:
+    """Admins added in the bot (owners come from ADMIN_IDS), the audit log, and uploads
+    waiting for an admin's confirmation."""
+    db["admins"].create({"user_id": int, "added_by": int, "added_at": str}, pk="user_id")
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "user_id": int,  # who (0: the system)
+            "action": str,  # e.g. candidates.import, admin.add, denied
+            "target": str,  # what: a topic, an election, a user ID, a file name
+            "before": str,  # JSON, or null
+            "after": str,  # JSON, or null
+            "note": str,  # the change's source or a summary
+        },
+        pk="id",
+        not_null={"at", "user_id", "action"},
+    )
+    db["audit_log"].create_index(["at"])
+    db["uploads"].create(
+        {
+            "id": int,
+            "user_id": int,
+            "kind": str,  # candidates
+            "filename": str,
+            "content": bytes,
+            "report": str,  # the dry-run report shown to the admin
+            "status": str,  # pending / applied / cancelled / rejected
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"user_id", "kind", "content", "status", "created_at"},
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
     ("003_missions", _m003_missions),
     ("004_mission_polling", _m004_mission_polling),
     ("005_reminders", _m005_reminders),
+    ("006_admins_and_audit", _m006_admins_and_audit),
 ]
 
 

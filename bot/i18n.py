@@ -68,3 +68,8 @@ def gettext(message: str, lang: Lang) -> str:
 def ngettext(singular: str, plural: str, n: int, lang: Lang) -> str:
     """Translate with the plural form of ``n`` in ``lang``."""
     return translations(lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it (it is translated where shown)."""
+    return message

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
 from typing import Any, get_args
 
@@ -19,11 +19,23 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
+    SendDocument,
     SendMessage,
     TelegramMethod,
 )
-from aiogram.types import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    Chat,
+    Document,
+    File,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
 Listener = Callable[[TelegramMethod[Any], Any], None]
 
@@ -37,6 +49,8 @@ class LocalSession(BaseSession):
         self.messages: dict[tuple[int, int], Message] = {}
         self.listener = listener
         self._ids = itertools.count(1_000_000)
+        self.files: dict[str, bytes] = {}  # file_id -> content of files users "uploaded"
+        self.documents: list[tuple[int, str, bytes]] = []  # (chat, file name, content) sent by the bot
 
     def next_message_id(self) -> int:
         """A message ID unique within this session (for bot and user messages alike)."""
@@ -67,11 +81,40 @@ class LocalSession(BaseSession):
                 chat=Chat(id=chat_id, type="private"),
                 from_user=me,
                 text=method.text,
-                reply_markup=method.reply_markup,
+                # a sent message carries inline buttons only; reply keyboards stay with the chat
+                reply_markup=method.reply_markup
+                if isinstance(method.reply_markup, InlineKeyboardMarkup)
+                else None,
                 reply_to_message=self.messages.get((chat_id, reply_id)) if reply_id else None,
             ).as_(bot)
             self.remember(message)
             return message
+        if isinstance(method, SendDocument):
+            document = method.document
+            data = document.data if isinstance(document, BufferedInputFile) else b""
+            name = document.filename if isinstance(document, BufferedInputFile) else str(document)
+            self.documents.append((int(method.chat_id), name or "", data))
+            file_id = f"sent-{self.next_message_id()}"
+            return Message(
+                message_id=self.next_message_id(),
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id), type="private"),
+                from_user=me,
+                caption=method.caption,
+                document=Document(
+                    file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)
+                ),
+            ).as_(bot)
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                raise NotImplementedError(f"no uploaded file {method.file_id}")
+            size = len(self.files[method.file_id])
+            return File(
+                file_id=method.file_id,
+                file_unique_id=method.file_id,
+                file_size=size,
+                file_path=method.file_id,
+            )
         if isinstance(method, EditMessageText | EditMessageReplyMarkup):
             old = self.messages.get((int(method.chat_id or 0), method.message_id or 0))
             if old is None:
@@ -89,9 +132,15 @@ class LocalSession(BaseSession):
     async def close(self) -> None:
         """Nothing to close."""
 
-    async def stream_content(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
-        """Files are not emulated."""
-        raise NotImplementedError("LocalSession does not download files")
+    def upload(self, content: bytes) -> str:
+        """Store a file as if a user had sent it; return its file_id."""
+        file_id = f"upload-{self.next_message_id()}"
+        self.files[file_id] = content
+        return file_id
+
+    async def stream_content(self, url: str, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
+        """The content of an uploaded file (its file_path is its file_id, the end of ``url``)."""
+        yield self.files[url.rsplit("/", 1)[-1]]
 
 
 class LocalChat:
@@ -142,6 +191,20 @@ class LocalChat:
             **fields,
         )
         return await self.feed(Update(update_id=self._update_id(), message=message))
+
+    async def send_document(
+        self, content: bytes, file_name: str, mime_type: str | None = None, caption: str | None = None
+    ) -> list[TelegramMethod[Any]]:
+        """The user sends a file (its content is served to the bot's download)."""
+        file_id = self.session.upload(content)
+        document = Document(
+            file_id=file_id,
+            file_unique_id=file_id,
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=len(content),
+        )
+        return await self.send_message(document=document, caption=caption)
 
     async def press(self, data: str, message: Message | None = None) -> list[TelegramMethod[Any]]:
         """The user presses an inline button carrying ``data`` (on ``message``)."""

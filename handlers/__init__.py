@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers import (
+    admin,
     candidates,
     elections,
     errors,
@@ -23,6 +24,7 @@ def setup_routers() -> Router:
     root = Router(name="root")
     root.include_routers(
         start.router(),
+        admin.router(),
         elections.router(),
         reminders.router(),
         candidates.router(),

@@ -80,3 +80,10 @@ class MissionCountryCB(CallbackData, prefix="mc"):
     """The embassies and consulates of one country (ISO 3166-1 alpha-2 code)."""
 
     country: str
+
+
+class UploadCB(CallbackData, prefix="admup"):
+    """Apply or cancel an admin's pending upload (uploads.id)."""
+
+    upload: int
+    apply: bool

@@ -10,17 +10,19 @@ from bot.assistant import Assistant
 from handlers.keyboards import main_menu
 
 
+async def unknown_command_reply(message: Message, assistant: Assistant) -> None:
+    """A command the bot does not have (or that this user may not use)."""
+    await message.answer(
+        _("I don't know this command. Choose a topic or type your question:"),
+        reply_markup=main_menu(assistant),
+    )
+
+
 def router() -> Router:
     """Build the catch-all router; include it last."""
     r = Router(name="fallback")
 
-    @r.message(F.text.startswith("/"))
-    async def unknown_command(message: Message, assistant: Assistant) -> None:
-        """A command the bot does not have."""
-        await message.answer(
-            _("I don't know this command. Choose a topic or type your question:"),
-            reply_markup=main_menu(assistant),
-        )
+    r.message(F.text.startswith("/"))(unknown_command_reply)
 
     @r.message()
     async def not_text(message: Message, assistant: Assistant) -> None:

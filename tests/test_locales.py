@@ -12,7 +12,7 @@ from bot.i18n import PLURAL_FORMS, compile_catalogs, gettext, ngettext, po_path,
 from bot.languages import LANGS
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def source_messages() -> set[str | tuple[str, str]]:

@@ -1,0 +1,69 @@
+"""Who may change content: owners (ADMIN_IDS in the configuration) and the admins they add.
+
+Every check is by Telegram user ID, never by chat. Adding and removing admins is audited.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from bot import audit
+from bot.db import utcnow
+from bot.i18n import N_
+
+
+class Admins:
+    """Owners from the configuration plus admins stored in SQLite."""
+
+    def __init__(self, db: sqlite_utils.Database, owners: tuple[int, ...]) -> None:
+        self.db = db
+        self.owners = frozenset(owners)
+
+    def is_owner(self, user_id: int) -> bool:
+        """True for the users listed in ADMIN_IDS."""
+        return user_id in self.owners
+
+    def is_admin(self, user_id: int) -> bool:
+        """True for owners and for admins an owner added."""
+        if user_id in self.owners:
+            return True
+        return self.db.execute("SELECT 1 FROM admins WHERE user_id = ?", [user_id]).fetchone() is not None
+
+    def all(self) -> list[int]:
+        """Every owner and admin, sorted."""
+        added = [r[0] for r in self.db.execute("SELECT user_id FROM admins")]
+        return sorted(self.owners | set(added))
+
+    def add(self, by: int, user_id: int) -> bool:
+        """An owner makes ``user_id`` an admin; False if they already were one."""
+        self._check_owner(by)
+        if self.is_admin(user_id):
+            return False
+        with self.db.atomic():
+            self.db["admins"].insert({"user_id": user_id, "added_by": by, "added_at": utcnow()})
+            audit.record(self.db, by, "admin.add", str(user_id), before=None, after={"admin": user_id})
+        return True
+
+    def remove(self, by: int, user_id: int) -> bool:
+        """An owner removes an admin (owners cannot be removed in the bot); False if not one."""
+        self._check_owner(by)
+        with self.db.atomic():
+            removed = self.db.execute("DELETE FROM admins WHERE user_id = ?", [user_id]).rowcount
+            if removed:
+                audit.record(self.db, by, "admin.remove", str(user_id), before={"admin": user_id})
+        return removed > 0
+
+    def _check_owner(self, user_id: int) -> None:
+        if not self.is_owner(user_id):
+            raise PermissionError(f"user {user_id} is not an owner")
+
+
+# Admin commands (command, description); shown only in admins' own command menus.
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("admin", N_("admin commands")),
+    ("audit", N_("recent changes")),
+    ("backup", N_("a copy of the database")),
+    ("export_candidates", N_("candidates as CSV")),
+    ("addadmin", N_("add an admin (owners)")),
+    ("removeadmin", N_("remove an admin (owners)")),
+)
