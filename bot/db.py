@@ -266,6 +266,31 @@ def _m006_admins_and_audit(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_question_counts_and_broadcasts(db: sqlite_utils.Database) -> None:
+    """Anonymous counts of questions per day (for /stats), and admins' broadcasts."""
+    db["question_counts"].create(
+        {"day": str, "lang": str, "topic": str, "count": int},  # topic "" = not answered
+        pk=("day", "lang", "topic"),
+        not_null={"count"},
+    )
+    db["broadcasts"].create(
+        {
+            "id": int,
+            "created_by": int,
+            "texts": str,  # JSON {kk, ru, id}
+            "status": str,  # draft / sending / done / cancelled
+            "total": int,
+            "created_at": str,
+            "started_at": str,
+            "finished_at": str,
+            "status_chat_id": int,  # the admin's progress message, edited as it goes
+            "status_message_id": int,
+        },
+        pk="id",
+        not_null={"created_by", "texts", "status", "created_at"},
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
@@ -273,6 +298,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("004_mission_polling", _m004_mission_polling),
     ("005_reminders", _m005_reminders),
     ("006_admins_and_audit", _m006_admins_and_audit),
+    ("007_question_counts_and_broadcasts", _m007_question_counts_and_broadcasts),
 ]
 
 
