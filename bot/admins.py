@@ -64,6 +64,8 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", N_("recent changes")),
     ("backup", N_("a copy of the database")),
     ("export_candidates", N_("candidates as CSV")),
+    ("stats", N_("usage figures")),
+    ("broadcast", N_("a message to reminder subscribers")),
     ("addadmin", N_("add an admin (owners)")),
     ("removeadmin", N_("remove an admin (owners)")),
 )

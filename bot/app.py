@@ -59,10 +59,11 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
 def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Settings) -> None:
     """Start the reminder scheduler when polling or the webhook starts; stop it with them."""
     tasks: list[asyncio.Task] = []
+    wakeup = dp["outbox_wakeup"] = asyncio.Event()  # set it to send queued messages now
 
     async def start(bot: Bot) -> None:
         interval, rate = settings.reminder_interval_seconds, settings.send_rate_per_second
-        tasks.append(asyncio.create_task(run_scheduler(bot, assistant.db, interval, rate)))
+        tasks.append(asyncio.create_task(run_scheduler(bot, assistant.db, interval, rate, wakeup)))
 
     async def stop() -> None:
         while tasks:

@@ -283,6 +283,7 @@ def _m007_question_counts_and_broadcasts(db: sqlite_utils.Database) -> None:
             "created_at": str,
             "started_at": str,
             "finished_at": str,
+            "admin_lang": str,  # the language of the admin's progress message
             "status_chat_id": int,  # the admin's progress message, edited as it goes
             "status_message_id": int,
         },

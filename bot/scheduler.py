@@ -8,14 +8,17 @@ reminder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
 import sqlite_utils
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 
-from bot import outbox, reminders, users
+from bot import broadcasts, outbox, reminders, users
 from bot.election_calendar import KAZAKHSTAN
+from bot.languages import DEFAULT_LANG
 from bot.sender import DeliveryReport, RateLimiter, deliver
 
 log = logging.getLogger(__name__)
@@ -32,16 +35,38 @@ async def run_once(bot: Bot, db: sqlite_utils.Database, limiter: RateLimiter) ->
     def render(message: outbox.Outgoing) -> str | None:
         if message.kind == reminders.KIND:
             return reminders.reminder_text(db, message, today)
+        if message.kind == broadcasts.KIND:
+            return broadcasts.text_for(db, message)
         return None
 
     report = await deliver(bot, db, render, limiter, on_blocked=lambda user: users.forget_user(db, user))
     if report.sent or report.blocked or report.failed or report.unconfirmed:
         log.info("Outbox: %s", report)
+    await report_broadcasts(bot, db)
     return report
 
 
-async def run_scheduler(bot: Bot, db: sqlite_utils.Database, interval: float, per_second: float) -> None:
-    """Run :func:`run_once` every ``interval`` seconds until cancelled."""
+async def report_broadcasts(bot: Bot, db: sqlite_utils.Database) -> None:
+    """Edit each running broadcast's status message with its progress, or its final report."""
+    for broadcast in broadcasts.sending(db):
+        done = broadcasts.finish_if_done(db, broadcast.id)
+        if broadcast.status_chat_id is None or broadcast.status_message_id is None:
+            continue
+        lang = broadcast.admin_lang or DEFAULT_LANG
+        text = broadcasts.progress_text(broadcast, broadcasts.progress(db, broadcast.id), lang, done)
+        try:
+            await bot.edit_message_text(
+                text=text, chat_id=broadcast.status_chat_id, message_id=broadcast.status_message_id
+            )
+        except TelegramAPIError as exc:  # "message is not modified", or the admin deleted it
+            log.debug("Broadcast %s status not edited: %s", broadcast.id, exc)
+
+
+async def run_scheduler(
+    bot: Bot, db: sqlite_utils.Database, interval: float, per_second: float, wakeup: asyncio.Event
+) -> None:
+    """Run :func:`run_once` every ``interval`` seconds (or as soon as ``wakeup`` is set) until
+    cancelled."""
     recovered = outbox.recover(db)
     if recovered:
         log.warning("%d messages were being sent when the bot stopped; not resending them", recovered)
@@ -51,4 +76,6 @@ async def run_scheduler(bot: Bot, db: sqlite_utils.Database, interval: float, pe
             await run_once(bot, db, limiter)
         except Exception:
             log.exception("Reminder round failed; trying again in %s s", interval)
-        await asyncio.sleep(interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wakeup.wait(), interval)
+        wakeup.clear()

@@ -87,3 +87,10 @@ class UploadCB(CallbackData, prefix="admup"):
 
     upload: int
     apply: bool
+
+
+class BroadcastCB(CallbackData, prefix="admbc"):
+    """Send or cancel a broadcast (broadcasts.id)."""
+
+    broadcast: int
+    send: bool
