@@ -66,6 +66,8 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("export_candidates", N_("candidates as CSV")),
     ("stats", N_("usage figures")),
     ("broadcast", N_("a message to reminder subscribers")),
+    ("elections", N_("list votes")),
+    ("election_set", N_("add or change a vote")),
     ("addadmin", N_("add an admin (owners)")),
     ("removeadmin", N_("remove an admin (owners)")),
 )

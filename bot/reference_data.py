@@ -53,38 +53,40 @@ def _sources(item: dict, source: str, entry: str) -> str:
 
 def parse_elections(path: Path) -> list[dict]:
     """Validated rows for the ``elections`` table."""
-    rows = []
-    for item in _yaml_list(path):
-        entry = str(item.get("id"))
-        choices = (("type", ELECTION_TYPES), ("level", ELECTION_LEVELS), ("status", ELECTION_STATUSES))
-        for field, allowed in choices:
-            if item.get(field) not in allowed:
-                raise ContentError(path.name, entry, field, f"must be one of {', '.join(allowed)}")
-        day = parse_date(item.get("date"))
-        if day is None:
-            raise ContentError(path.name, entry, "date", "must be a date YYYY-MM-DD")
-        row = {
-            "id": entry,
-            "type": item["type"],
-            "level": item["level"],
-            "date": day.isoformat(),
-            "status": item["status"],
-            **_names(item, path.name, entry),
-            "sources": _sources(item, path.name, entry),
-            "is_sample": 0,
-            "updated_at": utcnow(),
-        }
-        for field in ("seats", "registered_candidates", "party_nominated", "self_nominated"):
-            value = item.get(field)
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise ContentError(path.name, entry, field, "must be a whole number")
-            row[field] = value
-        turnout = item.get("turnout")
-        if turnout is not None and not (isinstance(turnout, int | float) and 0 <= turnout <= 100):
-            raise ContentError(path.name, entry, "turnout", "must be a percentage")
-        row["turnout"] = turnout
-        rows.append(row)
-    return rows
+    return [election_row(item, path.name) for item in _yaml_list(path)]
+
+
+def election_row(item: dict, source: str) -> dict:
+    """One validated ``elections`` row from a mapping in the seed file's format."""
+    entry = str(item.get("id"))
+    choices = (("type", ELECTION_TYPES), ("level", ELECTION_LEVELS), ("status", ELECTION_STATUSES))
+    for field, allowed in choices:
+        if item.get(field) not in allowed:
+            raise ContentError(source, entry, field, f"must be one of {', '.join(allowed)}")
+    day = parse_date(item.get("date"))
+    if day is None:
+        raise ContentError(source, entry, "date", "must be a date YYYY-MM-DD")
+    row = {
+        "id": entry,
+        "type": item["type"],
+        "level": item["level"],
+        "date": day.isoformat(),
+        "status": item["status"],
+        **_names(item, source, entry),
+        "sources": _sources(item, source, entry),
+        "is_sample": 0,
+        "updated_at": utcnow(),
+    }
+    for field in ("seats", "registered_candidates", "party_nominated", "self_nominated"):
+        value = item.get(field)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise ContentError(source, entry, field, "must be a whole number")
+        row[field] = value
+    turnout = item.get("turnout")
+    if turnout is not None and not (isinstance(turnout, int | float) and 0 <= turnout <= 100):
+        raise ContentError(source, entry, "turnout", "must be a percentage")
+    row["turnout"] = turnout
+    return row
 
 
 def parse_areas(path: Path) -> list[dict]:

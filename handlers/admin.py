@@ -22,7 +22,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import audit
 from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
-from handlers import admin_broadcast, admin_candidates, admin_stats
+from handlers import admin_broadcast, admin_candidates, admin_elections, admin_stats
 from handlers.fallback import unknown_command_reply
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,11 @@ def router() -> Router:
 
     other_files = Router(name="admin-other-files")
     admin.include_routers(
-        admin_candidates.router(), admin_stats.router(), admin_broadcast.router(), other_files
+        admin_candidates.router(),
+        admin_stats.router(),
+        admin_broadcast.router(),
+        admin_elections.router(),
+        other_files,
     )
 
     @other_files.message(F.document)
