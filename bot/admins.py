@@ -68,6 +68,10 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("broadcast", N_("a message to reminder subscribers")),
     ("elections", N_("list votes")),
     ("election_set", N_("add or change a vote")),
+    ("missions", N_("list embassies and consulates")),
+    ("mission_set", N_("change a mission's contact field")),
+    ("mission_verify", N_("mark mission fields verified")),
+    ("mission_polling", N_("polling station at a mission")),
     ("addadmin", N_("add an admin (owners)")),
     ("removeadmin", N_("remove an admin (owners)")),
 )

@@ -94,6 +94,26 @@ def voting_hours(lang: Lang) -> str:
     )
 
 
+def next_vote_abroad_text(all_votes: list[Vote], lang: Lang, today: date) -> str:
+    """The next scheduled vote and the polling hours abroad, as Telegram HTML."""
+    ahead = upcoming(all_votes, today)
+    if not ahead:
+        return "🗓 " + escape(gettext("No vote is scheduled at the moment.", lang))
+    vote = ahead[0]
+    hours = gettext("Abroad, polling stations work {start}–{end} local time.", lang).format(
+        start=format_time(POLLS_OPEN, "short", locale=lang),
+        end=format_time(POLLS_CLOSE, "short", locale=lang),
+    )
+    when = countdown(vote.day, today, lang)
+    return "\n".join(
+        [
+            "🗓 <b>" + escape(gettext("Next vote", lang)) + "</b>",
+            f"{escape(vote.name(lang))}: {format_day(vote.day, lang)} ({escape(when)})",
+            escape(hours),
+        ]
+    )
+
+
 def next_election_text(db: sqlite_utils.Database, lang: Lang, today: date) -> str:
     """The answer to "when is the next election?" as Telegram HTML."""
     all_votes = votes(db)

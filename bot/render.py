@@ -9,7 +9,7 @@ from html import escape
 
 from bot.assistant import Assistant
 from bot.content import FaqEntry
-from bot.election_calendar import kazakhstan_today, next_election_text
+from bot.election_calendar import kazakhstan_today, next_election_text, next_vote_abroad_text, votes
 from bot.formatting import format_day
 from bot.i18n import gettext
 from bot.languages import Lang
@@ -58,3 +58,15 @@ def topic_answer(
         )
         return text if html else plain(text)
     return answer_text(entry, lang, html=html)
+
+
+def abroad_text(assistant: Assistant, lang: Lang, today: date | None = None) -> str:
+    """/abroad: the voting-abroad answer, then the next scheduled vote with the polling
+    hours abroad, as Telegram HTML."""
+    parts = []
+    faq = topic_answer(assistant, "voting-abroad", lang)
+    if faq is not None:
+        parts.append(faq)
+    parts.append(next_vote_abroad_text(votes(assistant.db), lang, today or kazakhstan_today()))
+    parts.append(escape(gettext("Choose a country to see its embassy or consulate:", lang)))
+    return "\n\n".join(parts)

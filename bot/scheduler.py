@@ -1,4 +1,4 @@
-"""The reminder scheduler that runs inside the bot process.
+"""The outbox scheduler that runs inside the bot process (reminders and broadcasts).
 
 Every ``interval`` seconds it queues the reminders that are due and delivers the outbox. Its
 state lives in SQLite (subscriptions and outbox), so a restart neither loses nor repeats a

@@ -22,7 +22,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import audit
 from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
-from handlers import admin_broadcast, admin_candidates, admin_elections, admin_stats
+from handlers import admin_broadcast, admin_candidates, admin_elections, admin_missions, admin_stats
 from handlers.fallback import unknown_command_reply
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ def router() -> Router:
         admin_stats.router(),
         admin_broadcast.router(),
         admin_elections.router(),
+        admin_missions.router(),
         other_files,
     )
 

@@ -56,6 +56,8 @@ def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKe
     kb = InlineKeyboardBuilder()
     for topic in section_topics(section, assistant.entries):
         kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
+    if section == "abroad":  # the /abroad path: next vote, missions by country, nearest mission
+        kb.button(text="🗺 " + _("Countries and missions"), callback_data=MenuCB(section="missions"))
     kb.button(text="⬅️ " + _("Main menu"), callback_data=MenuCB(section="home"))
     kb.adjust(1)
     return kb.as_markup()

@@ -11,10 +11,11 @@ from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory, route_text
 from bot.i18n import gettext
 from bot.languages import LANGS, Lang
-from bot.missions import MissionDirectory, mission_card
+from bot.missions import MissionDirectory, no_mission_text
 from handlers.callbacks import NoneOfTheseCB, VoteCB
 from handlers.candidates import send_query_results
 from handlers.keyboards import main_menu, suggestions_keyboard
+from handlers.missions import send_mission_cards
 from handlers.replies import send_answer
 
 
@@ -58,9 +59,12 @@ def router() -> Router:
             return
         if missions.asks_for_mission(text) or reply.topic == "embassy":
             places = missions.find(text[:300])
-            for mission in places[:MAX_MISSIONS]:
-                await message.answer(mission_card(mission, reply.lang))
             if places:
+                await send_mission_cards(message, places[:MAX_MISSIONS], reply.lang, assistant.db)
+                return
+            elsewhere = missions.countries_without_mission(text[:300])
+            if elsewhere:
+                await message.answer(no_mission_text(elsewhere, reply.lang))
                 return
         if reply.kind == "answer" and reply.topic is not None:
             await send_answer(message, assistant, reply.topic, reply.lang, reply=True)

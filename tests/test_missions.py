@@ -12,6 +12,7 @@ from aiogram.types import Location
 from bot.content import CONTENT_DIR, ContentError
 from bot.db import open_database
 from bot.missions import MissionDirectory, load_missions, mission_card, parse_missions
+from bot.reference_data import load_reference_data, parse_elections
 from tests.test_handlers import only_message, sent
 
 MISSIONS = [
@@ -34,6 +35,7 @@ MISSIONS = [
         "unverified": {"phone": "+62 21 252 0252"},
         "latitude": -6.2,
         "longitude": 106.82,
+        "timezone": "Asia/Jakarta",
         "sources": ["CONTENT.md"],
     },
     {
@@ -47,6 +49,7 @@ MISSIONS = [
         "verified": ["website"],
         "latitude": 39.93,
         "longitude": 32.86,
+        "timezone": "Europe/Istanbul",
         "sources": ["gov.kz"],
     },
     {
@@ -64,6 +67,7 @@ MISSIONS = [
         "verified": ["website"],
         "latitude": 41.01,
         "longitude": 28.98,
+        "timezone": "Europe/Istanbul",
         "sources": ["gov.kz"],
     },
 ]
@@ -101,7 +105,7 @@ def test_lookup_by_country_and_city(missions: MissionDirectory, text: str, expec
 
 def test_shipped_lookup_has_no_false_friends(tmp_path: Path) -> None:
     db = open_database(tmp_path / "s.db")
-    load_missions(db)
+    load_reference_data(db)  # elections first: the missions' polling stations name them
     shipped = MissionDirectory(db)
     assert [m.id for m in shipped.find("Indonesia")] == ["id-jakarta-embassy"]  # not India
     assert [m.id for m in shipped.find("посольство в Индии")] == ["in-new-delhi-embassy"]
@@ -129,11 +133,12 @@ def test_bad_seed_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "missions.yaml"
     path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ContentError, match=r"id-jakarta-embassy.*verified"):
-        parse_missions(path)
+        parse_missions(path, set())
 
 
 def test_shipped_seed_file() -> None:
-    rows = parse_missions(CONTENT_DIR / "missions.yaml")
+    elections = {e["id"] for e in parse_elections(CONTENT_DIR / "elections.yaml")}
+    rows, _ = parse_missions(CONTENT_DIR / "missions.yaml", elections)
     jakarta = next(r for r in rows if r["id"].startswith("id-jakarta"))
     assert jakarta["email"] == "jakarta@mfa.kz"
     assert "phone" not in jakarta["verified"]  # one third-party source only (CONTENT.md)
