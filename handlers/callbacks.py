@@ -76,6 +76,12 @@ class SubscribeCB(CallbackData, prefix="sub"):
     election: str
 
 
+class RemindHereCB(CallbackData, prefix="rh"):
+    """Remind me of every vote, with this mission (missions.id) as where I vote."""
+
+    mission: str
+
+
 class MissionCountryCB(CallbackData, prefix="mc"):
     """The embassies and consulates of one country (ISO 3166-1 alpha-2 code)."""
 

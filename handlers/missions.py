@@ -21,10 +21,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.assistant import Assistant
 from bot.election_calendar import kazakhstan_today, votes
 from bot.formatting import alphabetical
+from bot.i18n import gettext
 from bot.languages import Lang
 from bot.missions import Mission, MissionDirectory, mission_card, not_found_text
 from bot.render import abroad_text
-from handlers.callbacks import MenuCB, MissionCountryCB
+from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 
 
 def flag(code: str) -> str:
@@ -55,7 +56,14 @@ async def send_mission_cards(
     """One card per mission, each saying whether and when a polling station opens there."""
     calendar, today = votes(db), kazakhstan_today()
     for mission in found:
-        await message.answer(mission_card(mission, lang, calendar=calendar, today=today))
+        kb = InlineKeyboardBuilder()
+        kb.button(
+            text="🔔 " + gettext("Remind me to vote here", lang),
+            callback_data=RemindHereCB(mission=mission.id),
+        )
+        await message.answer(
+            mission_card(mission, lang, calendar=calendar, today=today), reply_markup=kb.as_markup()
+        )
 
 
 async def send_abroad(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:

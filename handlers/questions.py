@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot import feedback
+from bot import feedback, stats
 from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory, route_text
 from bot.i18n import gettext
@@ -27,6 +27,7 @@ def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
 
 
 MAX_MISSIONS = 5
+MAX_PLACE_WORDS = 2  # a message this short that only names a place gets its missions
 
 
 def dont_know(lang: Lang) -> str:
@@ -55,17 +56,24 @@ def router() -> Router:
         reply = assistant.ask(text, ui_lang=lang, record=False)
         found = route_text(directory, text[:300], faq_confident=reply.kind == "answer")
         if found is not None:
+            stats.count_question(assistant.db, reply.lang, "candidate-lists")
             await send_query_results(message, found, lang)
             return
-        if missions.asks_for_mission(text) or reply.topic == "embassy":
+        bare_place = reply.kind != "answer" and len(text.split()) <= MAX_PLACE_WORDS  # "Бали", "Jakarta"
+        asks = missions.asks_for_mission(text) or reply.topic == "embassy"
+        if asks or bare_place:
             places = missions.find(text[:300])
             if places:
+                stats.count_question(assistant.db, reply.lang, "embassy")
                 await send_mission_cards(message, places[:MAX_MISSIONS], reply.lang, assistant.db)
                 return
             elsewhere = missions.countries_without_mission(text[:300])
-            if elsewhere:
+            if elsewhere and asks:
+                stats.count_question(assistant.db, reply.lang, "embassy")
                 await message.answer(no_mission_text(elsewhere, reply.lang))
                 return
+        if reply.kind != "no_text":
+            stats.count_question(assistant.db, reply.lang, reply.topic if reply.kind == "answer" else None)
         if reply.kind == "answer" and reply.topic is not None:
             await send_answer(message, assistant, reply.topic, reply.lang, reply=True)
         elif reply.kind == "suggest":

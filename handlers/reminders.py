@@ -15,7 +15,8 @@ from bot.assistant import Assistant
 from bot.election_calendar import kazakhstan_today, upcoming, votes
 from bot.formatting import format_day
 from bot.languages import Lang
-from handlers.callbacks import SubscribeCB
+from bot.missions import MissionDirectory
+from handlers.callbacks import RemindHereCB, SubscribeCB
 
 
 def router() -> Router:
@@ -55,6 +56,27 @@ def router() -> Router:
         await query.answer()
         if query.message is not None:
             await query.message.answer(escape(text))
+
+    @r.callback_query(RemindHereCB.filter())
+    async def here(
+        query: CallbackQuery,
+        callback_data: RemindHereCB,
+        assistant: Assistant,
+        missions: MissionDirectory,
+        lang: Lang,
+    ) -> None:
+        """Subscribe to every vote with the mission the user votes at."""
+        mission = next((m for m in missions.missions if m.id == callback_data.mission), None)
+        if mission is None:
+            await query.answer(_("This mission is not in my list any more."), show_alert=True)
+            return
+        reminders.subscribe(assistant.db, query.from_user.id, lang, reminders.ALL_VOTES, mission.id)
+        text = _(
+            "Done: I will remind you about every vote, with {mission}. /unsubscribe stops the reminders."
+        )
+        await query.answer()
+        if query.message is not None:
+            await query.message.answer(escape(text.format(mission=mission.names[lang])))
 
     @r.message(Command("unsubscribe"))
     async def unsubscribe(message: Message, assistant: Assistant) -> None:

@@ -83,6 +83,7 @@ def router() -> Router:
                 "",
                 "/menu — " + _("topics"),
                 "/dates — " + _("election calendar"),
+                "/abroad — " + _("voting abroad and embassies"),
                 "/subscribe — " + _("remind me about votes"),
                 "/language — " + _("change language"),
                 "/privacy — " + _("what I keep about you"),

@@ -407,3 +407,14 @@ async def test_menu_reaches_the_abroad_path(chat_factory, session) -> None:
 def test_abroad_in_the_command_menu(lang: str) -> None:
     described = {c.command: c.description for c in commands(lang)}
     assert described["abroad"] == gettext("voting abroad and embassies", lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Бали", "ru"), ("Jakarta", "id"), ("Джакарта", "kk")])
+async def test_a_bare_place_name_gets_its_mission(chat_factory, text: str, lang: str) -> None:
+    requests = await chat_factory(language_code=lang).send(text)
+    assert any("Indonesia" in r.text or "Индонези" in r.text for r in sent(requests)), text
+
+
+async def test_a_short_question_without_a_place_is_not_taken_for_one(chat_factory) -> None:
+    requests = await chat_factory(language_code="ru").send("кто такой аким")
+    assert not any("🏛" in r.text for r in sent(requests))

@@ -327,3 +327,23 @@ def test_rate_limiter_spacing() -> None:
     assert limiter._reserve(1) == 0 and limiter._reserve(1) == pytest.approx(1.0)  # same chat: 1/s
     limiter.pause(5)
     assert limiter._reserve(2) == pytest.approx(5.0)
+
+
+async def test_remind_me_here_from_a_mission_card(
+    chat_factory, scheduled: Assistant, session: LocalSession
+) -> None:
+    chat = chat_factory(language_code="id")
+    cards = sends(await chat.send("Kedutaan di Jakarta"))
+    here = next(
+        b
+        for c in cards
+        for row in c.reply_markup.inline_keyboard
+        for b in row
+        if b.callback_data.startswith("rh:")
+    )
+    done = only_message(await chat.press(here.callback_data, result_of(session, cards[0])))
+    assert "Kedutaan Besar Republik Kazakhstan di Jakarta" in done.text
+    (row,) = reminders.subscriptions_of(scheduled.db, chat.user.id)
+    assert (row["election_id"], row["mission_id"], row["lang"]) == ("*", "id-jakarta-embassy", "id")
+    alerts = [r for r in await chat.press("rh:no-such-mission") if isinstance(r, AnswerCallbackQuery)]
+    assert alerts and alerts[0].show_alert
