@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlite_utils
 
 from bot.db import utcnow
+from bot.i18n import N_
 from bot.names import name_key, to_latin
 from bot.textnorm import key
 
@@ -59,11 +60,25 @@ MAX_NAME = 150
 
 @dataclass(frozen=True)
 class Rejection:
-    """Why one row (1 = the header) was not accepted."""
+    """Why one row (1 = the header) was not accepted: ``problem`` is an English message
+    template (marked for translation) filled with ``values``."""
 
     row: int
     column: str
-    reason: str
+    problem: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The reason in English."""
+        return self.problem.format(**dict(self.values))
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The reason in the language of ``translate`` (a gettext function)."""
+        return translate(self.problem).format(**dict(self.values))
+
+
+MISSING = N_("missing value")
 
 
 @dataclass
@@ -143,62 +158,72 @@ def _parse_rows(
     for number, row in enumerate(rows, start=2):
         cell = {c: (row.get(c) or "").strip() for c in COLUMNS}
 
-        def reject(column: str, reason: str, number: int = number) -> None:
-            report.rejected.append(Rejection(number, column, reason))
+        def reject(column: str, problem: str, number: int = number, **values: object) -> None:
+            pairs = tuple((k, str(v)) for k, v in values.items())
+            report.rejected.append(Rejection(number, column, problem, pairs))
 
         election_id = cell["election_id"] or election or ""
         if election_id not in lookup.elections:
-            reject("election_id", f"unknown election {election_id!r}" if election_id else "missing value")
+            if election_id:
+                reject("election_id", N_("unknown election “{value}”"), value=election_id)
+            else:
+                reject("election_id", MISSING)
             continue
         area_id = lookup.areas.get(key(cell["area"]))
         if area_id is None:
-            reject("area", f"unknown area {cell['area']!r}" if cell["area"] else "missing value")
+            if cell["area"]:
+                reject("area", N_("unknown area “{value}”"), value=cell["area"])
+            else:
+                reject("area", MISSING)
             continue
         name = " ".join(cell["full_name"].split())
         if not name or len(name) > MAX_NAME:
-            reject("full_name", "missing value" if not name else f"longer than {MAX_NAME} characters")
+            if name:
+                reject("full_name", N_("longer than {n} characters"), n=MAX_NAME)
+            else:
+                reject("full_name", MISSING)
             continue
         year = _int(cell["birth_year"], 1900, this_year - 18)
         if year is None:
-            reject("birth_year", f"bad year {cell['birth_year']!r}")
+            reject("birth_year", N_("bad year “{value}”"), value=cell["birth_year"])
             continue
         party_text = key(cell["party"])
         party_id = None if party_text in SELF_NOMINATED or not party_text else lookup.parties.get(party_text)
         if party_text and party_text not in SELF_NOMINATED and party_id is None:
-            reject("party", f"unknown party {cell['party']!r}")
+            reject("party", N_("unknown party “{value}”"), value=cell["party"])
             continue
         status = cell["status"].lower() or "registered"
         if status not in STATUSES:
-            reject("status", f"must be one of {', '.join(STATUSES)}")
+            reject("status", N_("must be one of {values}"), values=", ".join(STATUSES))
             continue
         position = _int(cell["list_position"], 1, 10_000) if cell["list_position"] else None
         if cell["list_position"] and position is None:
-            reject("list_position", f"bad number {cell['list_position']!r}")
+            reject("list_position", N_("bad number “{value}”"), value=cell["list_position"])
             continue
         votes = _int(cell["votes"], 0, 100_000_000) if cell["votes"] else None
         if cell["votes"] and votes is None:
-            reject("votes", f"bad number {cell['votes']!r}")
+            reject("votes", N_("bad number “{value}”"), value=cell["votes"])
             continue
         seats = _int(cell["seats"], 1, 1000) if cell["seats"] else None
         if cell["seats"] and seats is None:
-            reject("seats", f"bad number {cell['seats']!r}")
+            reject("seats", N_("bad number “{value}”"), value=cell["seats"])
             continue
         system = cell["system"] or ("party_list" if position else "single_member")
         if system not in SYSTEMS:
-            reject("system", f"must be one of {', '.join(SYSTEMS)}")
+            reject("system", N_("must be one of {values}"), values=", ".join(SYSTEMS))
             continue
         if not cell["source"]:
-            reject("source", "missing value")
+            reject("source", MISSING)
             continue
         constituency = " ".join(cell["constituency"].split())
         ballot_id = f"{election_id}/{area_id}/{key(constituency).replace(' ', '-') or 'all'}"
         first = ballots.setdefault(ballot_id, (number, seats, system))
         if (first[1], first[2]) != (seats, system) and first[0] != number:
-            reject("seats", f"seats or system differ from row {first[0]} for the same ballot")
+            reject("seats", N_("seats or system differ from row {row} for the same ballot"), row=first[0])
             continue
         natural = (ballot_id, name_key(name), year)
         if natural in seen:
-            reject("full_name", f"duplicate of row {seen[natural]}")
+            reject("full_name", N_("duplicate of row {row}"), row=seen[natural])
             continue
         seen[natural] = number
         records.append(
@@ -247,7 +272,7 @@ def import_rows(
     if "election_id" not in set(columns) and election is None:
         missing.insert(0, "election_id")
     if missing:
-        report.rejected = [Rejection(1, c, "missing column") for c in missing]
+        report.rejected = [Rejection(1, c, N_("missing column")) for c in missing]
         return report
     records = _parse_rows(rows, _Lookup(db), election, report)
     existing = {
@@ -301,7 +326,9 @@ def import_csv(
         rows = list(reader)
         columns = [c.strip() for c in (reader.fieldnames or [])]
     except csv.Error as exc:
-        report = ImportReport(rejected=[Rejection(reader.line_num, "-", f"malformed CSV: {exc}")])
+        report = ImportReport(
+            rejected=[Rejection(reader.line_num, "-", N_("malformed CSV: {error}"), (("error", str(exc)),))]
+        )
         report.encoding = encoding
         return report
     rows = [{(k or "").strip(): v for k, v in r.items()} for r in rows]

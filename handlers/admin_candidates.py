@@ -137,7 +137,7 @@ def report_text(report: ImportReport, filename: str) -> str:
         lines.append(
             escape(
                 _("Row {row}, column {column}: {reason}").format(
-                    row=rejection.row, column=rejection.column, reason=rejection.reason
+                    row=rejection.row, column=rejection.column, reason=rejection.translated(_)
                 )
             )
         )

@@ -115,7 +115,8 @@ async def test_csv_upload_applies_only_after_confirmation(people, assistant, ses
 async def test_bad_csv_is_reported_and_nothing_is_kept(people, assistant) -> None:
     requests = await people(OWNER).send_document(BAD_CSV, "bad.csv")
     (report,) = [r for r in requests if isinstance(r, SendMessage)]
-    assert "Строка 2" in report.text and "Ничего не изменено" in report.text
+    assert "Строка 2, столбец area: неизвестная территория «Атлантида»" in report.text
+    assert "Ничего не изменено" in report.text
     assert report.reply_markup is None
     assert assistant.db.execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 

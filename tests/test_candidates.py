@@ -250,7 +250,7 @@ def test_cli_import_report_and_search(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1
-    assert "row 5, column area: unknown area 'Марс'" in result.stdout
+    assert "row 5, column area: unknown area “Марс”" in result.stdout
     assert "nothing applied" in result.stdout
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
