@@ -64,6 +64,7 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", N_("recent changes")),
     ("backup", N_("a copy of the database")),
     ("export_candidates", N_("candidates as CSV")),
+    ("export_content", N_("all content as a zip in content/ format")),
     ("stats", N_("usage figures")),
     ("broadcast", N_("a message to reminder subscribers")),
     ("elections", N_("list votes")),

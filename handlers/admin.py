@@ -22,6 +22,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import audit
 from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
+from bot.content_export import content_archive
 from handlers import admin_broadcast, admin_candidates, admin_elections, admin_missions, admin_stats
 from handlers.fallback import unknown_command_reply
 
@@ -106,6 +107,18 @@ def router() -> Router:
             message.chat.id,
             BufferedInputFile(data, filename=f"saylau-{stamp}.db"),
             caption=_("Backup of the database, {stamp} UTC.").format(stamp=stamp),
+        )
+
+    @admin.message(Command("export_content"))
+    async def export_content(message: Message, assistant: Assistant, bot: Bot) -> None:
+        """The whole content as a zip in ``content/``'s layout and formats."""
+        assert message.from_user is not None
+        data = content_archive(assistant.db)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        with assistant.db.atomic():
+            audit.record(assistant.db, message.from_user.id, "content.export", note=f"{len(data)} bytes")
+        await bot.send_document(
+            message.chat.id, BufferedInputFile(data, filename=f"saylau-content-{stamp}.zip")
         )
 
     other_files = Router(name="admin-other-files")
