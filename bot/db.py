@@ -292,6 +292,34 @@ def _m007_question_counts_and_broadcasts(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m008_faq_versions(db: sqlite_utils.Database) -> None:
+    """Every version of every FAQ entry (drafts, published, superseded, discarded), and
+    which unanswered questions an admin has handled."""
+    db["faq_versions"].create(
+        {
+            "id": int,
+            "topic": str,
+            "version": int,  # 1, 2, 3... per topic
+            "status": str,  # draft / published / superseded / discarded
+            "action": str,  # what made it: baseline, edit, upload, delete, phrasing, undo, revert, ...
+            "document": str,  # JSON: the entry in the content/faq YAML shape (drafts may be partial)
+            "change_source": str,  # the source the admin gave for this change
+            "base_id": int,  # the published version a draft was made from (null: none)
+            "replaced_id": int,  # the published version this one replaced (what /undo restores)
+            "created_by": int,
+            "created_at": str,
+            "published_by": int,
+            "published_at": str,
+        },
+        pk="id",
+        not_null={"topic", "version", "status", "action", "document", "change_source", "created_at"},
+    )
+    db["faq_versions"].create_index(["topic", "version"], unique=True)
+    db["unanswered"].add_column("handled_at", str)  # null: still waiting for an admin
+    db["unanswered"].add_column("handled_by", int)
+    db["unanswered"].add_column("handled_as", str)  # e.g. phrasing:<topic>, draft:<topic>, ignored
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
@@ -300,6 +328,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("005_reminders", _m005_reminders),
     ("006_admins_and_audit", _m006_admins_and_audit),
     ("007_question_counts_and_broadcasts", _m007_question_counts_and_broadcasts),
+    ("008_faq_versions", _m008_faq_versions),
 ]
 
 

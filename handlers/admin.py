@@ -23,7 +23,17 @@ from bot import audit
 from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
 from bot.content_export import content_archive
-from handlers import admin_broadcast, admin_candidates, admin_elections, admin_missions, admin_stats
+from handlers import (
+    admin_broadcast,
+    admin_candidates,
+    admin_content,
+    admin_elections,
+    admin_faq,
+    admin_faq_edit,
+    admin_missions,
+    admin_stats,
+    admin_unanswered,
+)
 from handlers.fallback import unknown_command_reply
 
 log = logging.getLogger(__name__)
@@ -128,13 +138,22 @@ def router() -> Router:
         admin_broadcast.router(),
         admin_elections.router(),
         admin_missions.router(),
+        admin_content.router(),
+        admin_faq.router(),
+        admin_faq_edit.router(),
+        admin_unanswered.router(),
         other_files,
     )
 
     @other_files.message(F.document)
     async def unsupported_file(message: Message) -> None:
         """A file no admin handler takes."""
-        await message.answer(_("I accept .csv files of candidates. Nothing was changed."))
+        await message.answer(
+            _(
+                "I accept .csv files of candidates, .yaml files of FAQ entries and .zip files of "
+                "the whole content. Nothing was changed."
+            )
+        )
 
     others = Router(name="admin-denied")  # a router's own handlers run before its sub-routers'
     r.include_routers(admin, others)

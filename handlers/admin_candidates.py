@@ -10,13 +10,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import audit
 from bot.assistant import Assistant
 from bot.candidate_import import ImportReport, export_csv, import_csv
 from bot.candidates import CandidateDirectory
-from bot.db import utcnow
+from handlers.admin_uploads import cancel_upload, confirm_keyboard, keep_pending, pending_upload
 from handlers.callbacks import UploadCB
 
 MAX_UPLOAD = 5 * 1024 * 1024  # bytes; a national list of candidates is far smaller
@@ -49,26 +48,14 @@ def router() -> Router:
                 text + "\n\n" + escape(_("Nothing was changed. Fix the file and send it again."))
             )
             return
-        with assistant.db.atomic():
-            upload_id = (
-                assistant.db["uploads"]
-                .insert(
-                    {
-                        "user_id": message.from_user.id,
-                        "kind": "candidates",
-                        "filename": document.file_name,
-                        "content": data,
-                        "report": report.summary() + (f" election={election}" if election else ""),
-                        "status": "pending",
-                        "created_at": utcnow(),
-                    }
-                )
-                .last_pk
-            )
-        kb = InlineKeyboardBuilder()
-        kb.button(text="✅ " + _("Apply"), callback_data=UploadCB(upload=upload_id, apply=True))
-        kb.button(text="✖️ " + _("Cancel"), callback_data=UploadCB(upload=upload_id, apply=False))
-        await message.answer(text + "\n\n" + escape(_("Apply these changes?")), reply_markup=kb.as_markup())
+        planned = report.summary() + (f" election={election}" if election else "")
+        upload_id = keep_pending(
+            assistant, message.from_user.id, "candidates", document.file_name, data, planned
+        )
+        keyboard = confirm_keyboard(
+            UploadCB(upload=upload_id, apply=True), UploadCB(upload=upload_id, apply=False)
+        )
+        await message.answer(text + "\n\n" + escape(_("Apply these changes?")), reply_markup=keyboard)
 
     @r.callback_query(UploadCB.filter())
     async def decide(
@@ -76,19 +63,12 @@ def router() -> Router:
     ) -> None:
         """Apply (atomically, audited) or cancel a pending upload."""
         db = assistant.db
-        row = db.execute(
-            "SELECT filename, content, report FROM uploads WHERE id = ? AND status = 'pending'",
-            [callback_data.upload],
-        ).fetchone()
+        row = await pending_upload(query, assistant, callback_data.upload, "candidates")
         if row is None:
-            await query.answer(_("This upload was already applied or cancelled."), show_alert=True)
             return
         filename, content, planned = row
         if not callback_data.apply:
-            with db.atomic():
-                db["uploads"].update(callback_data.upload, {"status": "cancelled"})
-                audit.record(db, query.from_user.id, "candidates.cancel", filename, note=planned)
-            await query.answer(_("Cancelled. Nothing was changed."), show_alert=True)
+            await cancel_upload(query, assistant, callback_data.upload, "candidates.cancel", filename)
             return
         election = planned.split(" election=", 1)[1] if " election=" in planned else None
         count = db.execute("SELECT count(*) FROM candidates").fetchone()[0]

@@ -100,3 +100,46 @@ class BroadcastCB(CallbackData, prefix="admbc"):
 
     broadcast: int
     send: bool
+
+
+class FaqDraftCB(CallbackData, prefix="admfd"):
+    """Preview, publish or discard an FAQ draft (faq_versions.id)."""
+
+    version: int
+    action: str  # preview / publish / discard
+
+
+class FaqRevertCB(CallbackData, prefix="admfr"):
+    """Publish again an earlier version of an FAQ entry (faq_versions.id)."""
+
+    version: int
+
+
+class FaqEditCB(CallbackData, prefix="admfe"):
+    """A choice in the /faq_edit conversation: ``step`` topic (start editing it), lang,
+    field or value."""
+
+    step: str
+    value: str
+
+
+class UnansweredCB(CallbackData, prefix="admun"):
+    """Act on a group of unanswered questions (its newest unanswered.id): o(pen), a(ttach
+    to ``topic``), t(opics to choose from), n(ew entry), i(gnore)."""
+
+    group: int
+    action: str
+    topic: str = ""
+
+
+class UnansweredPageCB(CallbackData, prefix="admuq"):
+    """A page of the /unanswered list."""
+
+    page: int
+
+
+class ContentUploadCB(CallbackData, prefix="admct"):
+    """Apply or cancel an admin's pending content zip (uploads.id)."""
+
+    upload: int
+    apply: bool
