@@ -51,7 +51,10 @@ def gather(db: sqlite_utils.Database, today: date, days: int = 30, top: int = 5)
     topics = sorted(((t, n) for t, n in by_topic.items() if t != UNANSWERED), key=lambda p: (-p[1], p[0]))
     misses: Counter[str] = Counter()
     example: dict[str, str] = {}
-    for (text,) in db.execute("SELECT text FROM unanswered WHERE created_at >= ? ORDER BY id DESC", [since]):
+    unhandled = db.execute(  # questions admins have dealt with in /unanswered are not misses any more
+        "SELECT text FROM unanswered WHERE created_at >= ? AND handled_at IS NULL ORDER BY id DESC", [since]
+    )
+    for (text,) in unhandled:
         folded = key(text)
         misses[folded] += 1
         example.setdefault(folded, text)
