@@ -1,6 +1,6 @@
 """Wiring the core to aiogram: dispatcher, bot, profile, polling and webhook.
 
-Besides this module, only the console, the sender and the scheduler in ``bot/`` import aiogram.
+Besides this module, the console, local_chat, command_menus, sender and scheduler import aiogram.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand, BotCommandScopeChat
 from aiogram.utils.i18n import I18n
 
-from bot.admins import ADMIN_COMMANDS, Admins
+from bot.admins import Admins
 from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory
+from bot.command_menus import commands, set_admin_menu
 from bot.config import Settings
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
@@ -90,22 +89,6 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
-def commands(lang: Lang) -> list[BotCommand]:
-    """The command menu in ``lang``."""
-    return [
-        BotCommand(command="start", description=gettext("start and main menu", lang)),
-        BotCommand(command="menu", description=gettext("topics", lang)),
-        BotCommand(command="dates", description=gettext("election calendar", lang)),
-        BotCommand(command="abroad", description=gettext("voting abroad and embassies", lang)),
-        BotCommand(command="subscribe", description=gettext("remind me about votes", lang)),
-        BotCommand(command="unsubscribe", description=gettext("stop reminders", lang)),
-        BotCommand(command="language", description=gettext("change language", lang)),
-        BotCommand(command="help", description=gettext("what the bot can do", lang)),
-        BotCommand(command="privacy", description=gettext("what I keep about you", lang)),
-        BotCommand(command="forget", description=gettext("delete what I keep about you", lang)),
-    ]
-
-
 def description(lang: Lang) -> str:
     """The bot's description (shown before /start) in ``lang``."""
     return gettext(
@@ -116,23 +99,10 @@ def description(lang: Lang) -> str:
     )
 
 
-def admin_commands(lang: Lang) -> list[BotCommand]:
-    """The command menu admins see in their own chat: everyone's commands, then admin ones."""
-    extra = [BotCommand(command=name, description=gettext(text, lang)) for name, text in ADMIN_COMMANDS]
-    return commands(lang) + extra
-
-
 async def set_admin_menus(bot: Bot, admins: Admins) -> None:
     """Show admin commands in each admin's private chat only (chat-scoped command menus)."""
     for user_id in admins.all():
-        scope = BotCommandScopeChat(chat_id=user_id)
-        try:
-            for lang in (None, *LANGS):
-                await bot.set_my_commands(
-                    admin_commands(lang or DEFAULT_LANG), scope=scope, language_code=lang
-                )
-        except TelegramBadRequest as exc:  # the admin has not started the bot yet
-            log.warning("No admin command menu for %s: %s", user_id, exc.message)
+        await set_admin_menu(bot, user_id)
 
 
 async def set_profile(bot: Bot, admins: Admins | None = None) -> None:

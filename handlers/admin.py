@@ -22,6 +22,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import audit
 from bot.admins import ADMIN_COMMANDS, Admins
 from bot.assistant import Assistant
+from bot.command_menus import clear_admin_menu, set_admin_menu
 from bot.content_export import content_archive
 from handlers import (
     admin_broadcast,
@@ -63,7 +64,7 @@ def router() -> Router:
         await message.answer("\n".join(lines))
 
     @admin.message(Command("addadmin", "removeadmin"))
-    async def manage(message: Message, command: CommandObject, admins: Admins) -> None:
+    async def manage(message: Message, command: CommandObject, admins: Admins, bot: Bot) -> None:
         """Owners add or remove an admin by Telegram user ID."""
         assert message.from_user is not None
         if not admins.is_owner(message.from_user.id):
@@ -81,11 +82,15 @@ def router() -> Router:
         if command.command == "addadmin":
             changed = admins.add(message.from_user.id, user_id)
             text = _("{user_id} is now an admin.") if changed else _("{user_id} is already an admin.")
+            if changed:
+                await set_admin_menu(bot, user_id)
         elif admins.is_owner(user_id):
             text = _("{user_id} is an owner; owners are set in ADMIN_IDS.")
         else:
             changed = admins.remove(message.from_user.id, user_id)
             text = _("{user_id} is no longer an admin.") if changed else _("{user_id} is not an admin.")
+            if changed:
+                await clear_admin_menu(bot, user_id)
         await message.answer(text.format(user_id=user_id))
 
     @admin.message(Command("audit"))

@@ -12,8 +12,8 @@ from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Location, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from babel.dates import format_time
 
-from bot.app import commands
 from bot.assistant import Assistant
+from bot.command_menus import commands
 from bot.content import ContentError
 from bot.db import open_database
 from bot.election_calendar import kazakhstan_today, votes

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot
-from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage, SetMyCommands
+from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SendDocument, SendMessage, SetMyCommands
 
 from bot import audit
 from bot.admins import Admins
@@ -65,7 +65,7 @@ async def test_strangers_get_the_normal_reply_and_are_logged(people, assistant, 
     assert not Admins(assistant.db, (OWNER,)).is_admin(STRANGER)
 
 
-async def test_owner_adds_and_removes_an_admin(people, assistant) -> None:
+async def test_owner_adds_and_removes_an_admin(people, assistant, session) -> None:
     owner, helper = people(OWNER), people(HELPER)
     assert "Аудит" not in " ".join(texts(await helper.send("/audit")))  # not yet an admin
     assert str(HELPER) in texts(await owner.send(f"/addadmin {HELPER}"))[0]
@@ -74,6 +74,9 @@ async def test_owner_adds_and_removes_an_admin(people, assistant) -> None:
     assert "владельц" in texts(await owner.send(f"/removeadmin {OWNER}"))[0]  # owners stay
     await owner.send(f"/removeadmin {HELPER}")
     assert not Admins(assistant.db, (OWNER,)).is_admin(HELPER)
+    menus = [r for r in session.requests if isinstance(r, SetMyCommands) and r.scope is not None]
+    assert {r.scope.chat_id for r in menus} == {HELPER}  # the new admin's own menu, in each language
+    assert any(isinstance(r, DeleteMyCommands) and r.scope.chat_id == HELPER for r in session.requests)
     actions = [e.action for e in audit.recent(assistant.db)]
     assert "admin.add" in actions and "admin.remove" in actions
     assert "/addadmin" in texts(await owner.send("/addadmin abc"))[0]  # bad argument: usage
