@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ import sqlite_utils
 import yaml
 
 from bot.db import get_meta, set_meta, utcnow
+from bot.i18n import N_
 from bot.languages import LANGS, Lang
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -29,11 +30,27 @@ _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
 class ContentError(ValueError):
-    """Invalid content; the message names the file, the entry and the field."""
+    """Invalid content; the message names the file, the entry and the field.
 
-    def __init__(self, source: str, entry: str, field_name: str, problem: str) -> None:
-        super().__init__(f"{source}: entry {entry!r}: field {field_name!r}: {problem}")
-        self.source, self.entry, self.field_name, self.problem = source, entry, field_name, problem
+    ``problem`` is an English message template (marked for translation with ``N_``) filled
+    with ``values``: ``str(exc)`` and :attr:`problem_text` are English (CLI, logs), and
+    :meth:`translated` gives the problem in an admin's language.
+    """
+
+    def __init__(self, source: str, entry: str, field_name: str, problem: str, **values: object) -> None:
+        self.source, self.entry, self.field_name = source, entry, field_name
+        self.problem, self.values = problem, values
+        super().__init__(f"{source}: entry {entry!r}: field {field_name!r}: {self.problem_text}")
+
+    @property
+    def problem_text(self) -> str:
+        """The problem in English."""
+        return self.problem.format(**self.values) if self.values else self.problem
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The problem in the language of ``translate`` (a gettext function)."""
+        text = translate(self.problem)
+        return text.format(**self.values) if self.values else text
 
 
 @dataclass(frozen=True)
@@ -67,44 +84,54 @@ def parse_date(value: object) -> date | None:
 
 def _text(value: object, source: str, entry: str, name: str, limit: int | None = None) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ContentError(source, entry, name, "must be non-empty text")
+        raise ContentError(source, entry, name, N_("must be non-empty text"))
     text = value.strip()
     if limit is not None and len(text) > limit:
-        raise ContentError(source, entry, name, f"is {len(text)} characters, at most {limit}")
+        raise ContentError(
+            source, entry, name, N_("is {length} characters, at most {limit}"), length=len(text), limit=limit
+        )
     return text
 
 
 def _per_lang(data: dict, source: str, entry: str, name: str) -> dict:
     value = data.get(name)
     if not isinstance(value, dict):
-        raise ContentError(source, entry, name, "must map each of kk, ru, id to its text")
+        raise ContentError(source, entry, name, N_("must map each of kk, ru, id to its text"))
     for lang in LANGS:
         if lang not in value:
-            raise ContentError(source, entry, f"{name}.{lang}", "missing")
+            raise ContentError(source, entry, f"{name}.{lang}", N_("missing"))
     extra = set(value) - set(LANGS)
     if extra:
-        raise ContentError(source, entry, name, f"unknown language(s) {sorted(extra)}")
+        raise ContentError(
+            source,
+            entry,
+            name,
+            N_("unknown language(s) {languages}"),
+            languages=", ".join(sorted(map(str, extra))),
+        )
     return value
 
 
 def parse_entry(data: object, source: str, expected_topic: str | None = None) -> FaqEntry:
     """Validate one entry (a parsed YAML mapping) and return it."""
     if not isinstance(data, dict):
-        raise ContentError(source, "?", "(document)", "must be a mapping of fields")
+        raise ContentError(source, "?", "(document)", N_("must be a mapping of fields"))
     topic = data.get("topic")
     if not isinstance(topic, str) or not _TOPIC_ID.match(topic):
-        raise ContentError(source, str(topic), "topic", "must be an ID like 'voting-hours'")
+        raise ContentError(source, str(topic), "topic", N_("must be an ID like 'voting-hours'"))
     if expected_topic is not None and topic != expected_topic:
-        raise ContentError(source, topic, "topic", f"must equal the file name {expected_topic!r}")
+        raise ContentError(
+            source, topic, "topic", N_("must equal the file name '{name}'"), name=expected_topic
+        )
     status = data.get("status", "published")
     if status not in STATUSES:
-        raise ContentError(source, topic, "status", f"must be one of {', '.join(STATUSES)}")
+        raise ContentError(source, topic, "status", N_("must be one of {values}"), values=", ".join(STATUSES))
     as_of = parse_date(data.get("as_of"))
     if as_of is None:
-        raise ContentError(source, topic, "as_of", "must be a date YYYY-MM-DD")
+        raise ContentError(source, topic, "as_of", N_("must be a date YYYY-MM-DD"))
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:
-        raise ContentError(source, topic, "sources", "needs at least one URL or document title")
+        raise ContentError(source, topic, "sources", N_("needs at least one URL or document title"))
     clean_sources = tuple(_text(s, source, topic, f"sources[{i}]", 300) for i, s in enumerate(sources))
     titles = _per_lang(data, source, topic, "title")
     questions = _per_lang(data, source, topic, "questions")
@@ -113,7 +140,7 @@ def parse_entry(data: object, source: str, expected_topic: str | None = None) ->
     for lang in LANGS:
         items = questions[lang]
         if not isinstance(items, list) or not items:
-            raise ContentError(source, topic, f"questions.{lang}", "needs at least one phrasing")
+            raise ContentError(source, topic, f"questions.{lang}", N_("needs at least one phrasing"))
         clean_questions[lang] = tuple(
             _text(q, source, topic, f"questions.{lang}[{i}]", 300) for i, q in enumerate(items)
         )
@@ -139,10 +166,12 @@ def load_faq_files(directory: Path = FAQ_DIR) -> list[FaqEntry]:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ContentError(source, path.stem, "(document)", f"not valid YAML: {exc}") from None
+            raise ContentError(
+                source, path.stem, "(document)", N_("not valid YAML: {error}"), error=str(exc)
+            ) from None
         entries.append(parse_entry(data, source, expected_topic=path.stem))
     if not entries:
-        raise ContentError(str(directory), "-", "-", "no FAQ files found")
+        raise ContentError(str(directory), "-", "-", N_("no FAQ files found"))
     return entries
 
 
@@ -152,9 +181,11 @@ def load_out_of_scope(path: Path = OUT_OF_SCOPE_FILE) -> dict[Lang, tuple[str, .
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError(source, "out-of-scope", "(document)", f"cannot read: {exc}") from None
+        raise ContentError(
+            source, "out-of-scope", "(document)", N_("cannot read: {error}"), error=str(exc)
+        ) from None
     if not isinstance(data, dict):
-        raise ContentError(source, "out-of-scope", "(document)", "must be a mapping of fields")
+        raise ContentError(source, "out-of-scope", "(document)", N_("must be a mapping of fields"))
     questions = _per_lang(data, source, "out-of-scope", "questions")
     return {
         lang: tuple(

@@ -21,6 +21,7 @@ from bot import audit, faq_editing
 from bot.content import ContentError, FaqEntry, entry_to_dict, load_faq_files, read_faq
 from bot.content_export import content_archive
 from bot.db import utcnow
+from bot.i18n import N_
 from bot.missions import load_missions, parse_missions
 from bot.reference_data import parse_areas, parse_elections, parse_parties
 
@@ -46,20 +47,20 @@ def unpack(data: bytes, directory: Path) -> list[str]:
     Raises :class:`ContentError` for anything but the expected files.
     """
     if len(data) > MAX_ZIP:
-        raise ContentError("(upload)", "-", "(file)", f"larger than {MAX_ZIP // 1024 // 1024} MB")
+        raise ContentError("(upload)", "-", "(file)", N_("larger than {n} MB"), n=MAX_ZIP // 1024 // 1024)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ContentError("(upload)", "-", "(file)", "not a zip file") from None
+        raise ContentError("(upload)", "-", "(file)", N_("not a zip file")) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         for member in members:
             if not NAMES.fullmatch(member.filename):
-                raise ContentError(member.filename, "-", "(file)", "not a file of content/")
+                raise ContentError(member.filename, "-", "(file)", N_("not a file of content/"))
         if sum(m.file_size for m in members) > MAX_UNPACKED:
-            raise ContentError("(upload)", "-", "(file)", "too large once unpacked")
+            raise ContentError("(upload)", "-", "(file)", N_("too large once unpacked"))
         if not members:
-            raise ContentError("(upload)", "-", "(file)", "empty")
+            raise ContentError("(upload)", "-", "(file)", N_("empty"))
         for member in members:
             target = directory / member.filename
             target.parent.mkdir(parents=True, exist_ok=True)

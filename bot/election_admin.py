@@ -10,6 +10,7 @@ import sqlite_utils
 
 from bot import audit
 from bot.content import ContentError
+from bot.i18n import N_
 from bot.reference_data import election_row
 
 EDITABLE = ("type", "level", "date", "status", "name_kk", "name_ru", "name_id", "seats")
@@ -25,12 +26,14 @@ def set_election(
     Raises :class:`ContentError` naming the field when the result would not be valid.
     """
     if not ELECTION_ID.match(election_id):
-        raise ContentError(SOURCE, election_id, "id", "use lowercase letters, digits and hyphens")
+        raise ContentError(SOURCE, election_id, "id", N_("use lowercase letters, digits and hyphens"))
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise ContentError(SOURCE, election_id, unknown[0], f"can set only {', '.join(EDITABLE)}")
+        raise ContentError(
+            SOURCE, election_id, unknown[0], N_("can set only {allowed}"), allowed=", ".join(EDITABLE)
+        )
     if not source.strip():
-        raise ContentError(SOURCE, election_id, "source", "every change needs a source")
+        raise ContentError(SOURCE, election_id, "source", N_("every change needs a source"))
     before = next(iter(db["elections"].rows_where("id = ?", [election_id])), None)
     item: dict = {"id": election_id, "name": {}, "sources": []}
     if before is not None:
@@ -43,7 +46,7 @@ def set_election(
             item["name"][field[5:]] = value
         elif field == "seats":
             if not value.isdigit():
-                raise ContentError(SOURCE, election_id, "seats", "must be a whole number")
+                raise ContentError(SOURCE, election_id, "seats", N_("must be a whole number"))
             item["seats"] = int(value)
         else:
             item[field] = value

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import yaml
 
 from bot.content import ContentError, FaqEntry, entry_to_dict, parse_entry
+from bot.i18n import N_
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -50,23 +51,28 @@ def _items(data: object) -> list[object]:
 def parse_upload(data: bytes, filename: str) -> tuple[list[FaqEntry], list[ContentError]]:
     """Validate an uploaded file; return its entries, or the problems found (then no entries)."""
     if len(data) > MAX_BYTES:
-        return [], [ContentError(filename, "-", "(file)", f"larger than {MAX_BYTES // 1024 // 1024} MB")]
+        return [], [
+            ContentError(filename, "-", "(file)", N_("larger than {n} MB"), n=MAX_BYTES // 1024 // 1024)
+        ]
     if b"\x00" in data:
-        return [], [ContentError(filename, "-", "(file)", "not a text file")]
+        return [], [ContentError(filename, "-", "(file)", N_("not a text file"))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [ContentError(filename, "-", "(file)", f"not UTF-8 text (byte {exc.start})")]
+        return [], [ContentError(filename, "-", "(file)", N_("not UTF-8 text (byte {n})"), n=exc.start)]
     try:
         items = [item for document in yaml.safe_load_all(text) for item in _items(document)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "?"
-        return [], [ContentError(filename, "-", "(document)", f"not valid YAML at {where}")]
+        if mark is None:
+            return [], [ContentError(filename, "-", "(document)", N_("not valid YAML"))]
+        return [], [
+            ContentError(filename, "-", "(document)", N_("not valid YAML at line {n}"), n=mark.line + 1)
+        ]
     if not items:
-        return [], [ContentError(filename, "-", "(file)", "no entries")]
+        return [], [ContentError(filename, "-", "(file)", N_("no entries"))]
     if len(items) > MAX_ENTRIES:
-        return [], [ContentError(filename, "-", "(file)", f"more than {MAX_ENTRIES} entries")]
+        return [], [ContentError(filename, "-", "(file)", N_("more than {n} entries"), n=MAX_ENTRIES)]
     entries: list[FaqEntry] = []
     errors: list[ContentError] = []
     seen: set[str] = set()
@@ -78,7 +84,7 @@ def parse_upload(data: bytes, filename: str) -> tuple[list[FaqEntry], list[Conte
             errors.append(exc)
             continue
         if entry.topic in seen:
-            errors.append(ContentError(source, entry.topic, "topic", "appears more than once"))
+            errors.append(ContentError(source, entry.topic, "topic", N_("appears more than once")))
         seen.add(entry.topic)
         entries.append(entry)
     return ([], errors[:MAX_ERRORS]) if errors else (entries, [])

@@ -11,6 +11,7 @@ import sqlite_utils
 from bot import audit
 from bot.content import ContentError
 from bot.db import utcnow
+from bot.i18n import N_
 from bot.missions import HOURS, PUBLIC_FIELDS
 
 SOURCE = "command"
@@ -19,13 +20,13 @@ SOURCE = "command"
 def _mission(db: sqlite_utils.Database, mission_id: str) -> dict:
     row = next(iter(db["missions"].rows_where("id = ?", [mission_id])), None)
     if row is None:
-        raise ContentError(SOURCE, mission_id, "id", "no such mission (see /missions)")
+        raise ContentError(SOURCE, mission_id, "id", N_("no such mission (see /missions)"))
     return row
 
 
 def _with_source(row: dict, source: str) -> str:
     if not source.strip():
-        raise ContentError(SOURCE, row["id"], "source", "every change needs a source")
+        raise ContentError(SOURCE, row["id"], "source", N_("every change needs a source"))
     sources = json.loads(row["sources"] or "[]")
     return json.dumps(sources if source in sources else [*sources, source], ensure_ascii=False)
 
@@ -37,7 +38,9 @@ def set_field(
     needs confirming again). Returns the row after the change."""
     before = _mission(db, mission_id)
     if field not in PUBLIC_FIELDS:
-        raise ContentError(SOURCE, mission_id, field, f"can set only {', '.join(PUBLIC_FIELDS)}")
+        raise ContentError(
+            SOURCE, mission_id, field, N_("can set only {allowed}"), allowed=", ".join(PUBLIC_FIELDS)
+        )
     confirmed = set(json.loads(before["verified"] or "[]")) - {field}
     pending = {k: v for k, v in json.loads(before["unverified"] or "{}").items() if k != field}
     if verified:
@@ -61,11 +64,13 @@ def verify(db: sqlite_utils.Database, by: int, mission_id: str, fields: list[str
     changes: dict = {}
     for field in fields:
         if field not in PUBLIC_FIELDS:
-            raise ContentError(SOURCE, mission_id, field, f"can verify only {', '.join(PUBLIC_FIELDS)}")
+            raise ContentError(
+                SOURCE, mission_id, field, N_("can verify only {allowed}"), allowed=", ".join(PUBLIC_FIELDS)
+            )
         if field in pending:
             changes[field] = pending.pop(field)
         if not (changes.get(field) or before[field]):
-            raise ContentError(SOURCE, mission_id, field, "has no value to verify; set it first")
+            raise ContentError(SOURCE, mission_id, field, N_("has no value to verify; set it first"))
         confirmed.add(field)
     changes |= {
         "verified": json.dumps(sorted(confirmed)),
@@ -88,11 +93,13 @@ def set_polling(
     """Record whether a polling station opens at a mission for an election (hours local)."""
     _mission(db, mission_id)
     if db.execute("SELECT 1 FROM elections WHERE id = ?", [election_id]).fetchone() is None:
-        raise ContentError(SOURCE, mission_id, "election", f"unknown election {election_id!r}")
+        raise ContentError(
+            SOURCE, mission_id, "election", N_("unknown election “{value}”"), value=election_id
+        )
     if is_open and not (hours and HOURS.fullmatch(hours)):
-        raise ContentError(SOURCE, mission_id, "hours", "must be local hours like 07:00-20:00")
+        raise ContentError(SOURCE, mission_id, "hours", N_("must be local hours like 07:00-20:00"))
     if not source.strip():
-        raise ContentError(SOURCE, mission_id, "source", "every change needs a source")
+        raise ContentError(SOURCE, mission_id, "source", N_("every change needs a source"))
     key = {"mission_id": mission_id, "election_id": election_id}
     before = next(
         iter(db["mission_polling"].rows_where("mission_id = ? AND election_id = ?", [*key.values()])), None

@@ -25,7 +25,7 @@ from bot.content import CONTENT_DIR, ContentError
 from bot.db import get_meta, set_meta, utcnow
 from bot.election_calendar import Vote, kazakhstan_today, upcoming
 from bot.formatting import format_day
-from bot.i18n import gettext
+from bot.i18n import N_, gettext
 from bot.languages import Lang
 from bot.textnorm import fold, key, normalize
 
@@ -108,28 +108,34 @@ def _parse_polling(item: dict, source: str, entry: str, election_ids: Collection
     """Validated ``mission_polling`` rows of one mission's ``polling_stations`` list."""
     stations = item.get("polling_stations") or []
     if not isinstance(stations, list):
-        raise ContentError(source, entry, "polling_stations", "must be a list")
+        raise ContentError(source, entry, "polling_stations", N_("must be a list"))
     rows: list[dict] = []
     for i, station in enumerate(stations):
         where = f"polling_stations[{i}]"
         if not isinstance(station, dict):
-            raise ContentError(source, entry, where, "must be a mapping of election, open, hours, source")
+            raise ContentError(source, entry, where, N_("must be a mapping of election, open, hours, source"))
         election = str(station.get("election"))
         if election not in election_ids:
-            raise ContentError(source, entry, f"{where}.election", f"unknown election {election!r}")
+            raise ContentError(
+                source, entry, f"{where}.election", N_("unknown election “{value}”"), value=election
+            )
         if any(r["election_id"] == election for r in rows):
-            raise ContentError(source, entry, f"{where}.election", f"{election!r} is listed twice")
+            raise ContentError(
+                source, entry, f"{where}.election", N_("“{value}” is listed twice"), value=election
+            )
         if not isinstance(station.get("open"), bool):
-            raise ContentError(source, entry, f"{where}.open", "must be true or false")
+            raise ContentError(source, entry, f"{where}.open", N_("must be true or false"))
         hours = station.get("hours")
         if station["open"] or hours is not None:
             if not isinstance(hours, str) or not HOURS.fullmatch(hours):
-                raise ContentError(source, entry, f"{where}.hours", "must be local hours like 07:00-20:00")
+                raise ContentError(
+                    source, entry, f"{where}.hours", N_("must be local hours like 07:00-20:00")
+                )
             start, end = _parse_hours(hours)
             if start >= end:
-                raise ContentError(source, entry, f"{where}.hours", "must close after it opens")
+                raise ContentError(source, entry, f"{where}.hours", N_("must close after it opens"))
         if not str(station.get("source") or "").strip():
-            raise ContentError(source, entry, f"{where}.source", "needs a source")
+            raise ContentError(source, entry, f"{where}.source", N_("needs a source"))
         rows.append(
             {
                 "mission_id": entry,
@@ -151,28 +157,30 @@ def parse_missions(path: Path, election_ids: Collection[str]) -> tuple[list[dict
     try:
         items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError(path.name, "-", "(document)", f"cannot read: {exc}") from None
+        raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     rows, polling = [], []
     for item in items:
         entry = str(item.get("id"))
         if item.get("kind") not in ("embassy", "consulate"):
-            raise ContentError(path.name, entry, "kind", "must be embassy or consulate")
+            raise ContentError(path.name, entry, "kind", N_("must be embassy or consulate"))
         for name in ("country_names", "city_names", "name"):
             if not isinstance(item.get(name), dict) or not all(
                 item[name].get(lang) for lang in ("kk", "ru", "id")
             ):
-                raise ContentError(path.name, entry, name, "must name it in kk, ru and id")
+                raise ContentError(path.name, entry, name, N_("must name it in kk, ru and id"))
         if not item.get("sources"):
-            raise ContentError(path.name, entry, "sources", "needs at least one source")
+            raise ContentError(path.name, entry, "sources", N_("needs at least one source"))
         verified = item.get("verified") or []
         if not set(verified) <= set(PUBLIC_FIELDS):
-            raise ContentError(path.name, entry, "verified", f"only {', '.join(PUBLIC_FIELDS)}")
+            raise ContentError(
+                path.name, entry, "verified", N_("only {allowed}"), allowed=", ".join(PUBLIC_FIELDS)
+            )
         zone = item.get("timezone")
         try:
             ZoneInfo(str(zone))
         except (ZoneInfoNotFoundError, ValueError):
-            problem = f"unknown time zone {zone!r}: use an IANA name like Asia/Jakarta"
-            raise ContentError(path.name, entry, "timezone", problem) from None
+            problem = N_("unknown time zone “{value}”: use an IANA name like Asia/Jakarta")
+            raise ContentError(path.name, entry, "timezone", problem, value=zone) from None
         polling += _parse_polling(item, path.name, entry, election_ids)
         rows.append(
             {

@@ -15,6 +15,7 @@ import yaml
 
 from bot.content import CONTENT_DIR, ContentError, parse_date
 from bot.db import get_meta, set_meta, utcnow
+from bot.i18n import N_
 from bot.languages import LANGS
 from bot.missions import load_missions
 
@@ -28,26 +29,26 @@ def _yaml_list(path: Path) -> list[dict]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError(path.name, "-", "(document)", f"cannot read: {exc}") from None
+        raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise ContentError(path.name, "-", "(document)", "must be a list of mappings")
+        raise ContentError(path.name, "-", "(document)", N_("must be a list of mappings"))
     return data
 
 
 def _names(item: dict, source: str, entry: str) -> dict[str, str]:
     names = item.get("name")
     if not isinstance(names, dict):
-        raise ContentError(source, entry, "name", "must map kk, ru, id to a name")
+        raise ContentError(source, entry, "name", N_("must map kk, ru, id to a name"))
     for lang in LANGS:
         if not isinstance(names.get(lang), str) or not names[lang].strip():
-            raise ContentError(source, entry, f"name.{lang}", "missing")
+            raise ContentError(source, entry, f"name.{lang}", N_("missing"))
     return {f"name_{lang}": names[lang].strip() for lang in LANGS}
 
 
 def _sources(item: dict, source: str, entry: str) -> str:
     sources = item.get("sources")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
-        raise ContentError(source, entry, "sources", "needs at least one URL or document title")
+        raise ContentError(source, entry, "sources", N_("needs at least one URL or document title"))
     return json.dumps(sources, ensure_ascii=False)
 
 
@@ -62,10 +63,10 @@ def election_row(item: dict, source: str) -> dict:
     choices = (("type", ELECTION_TYPES), ("level", ELECTION_LEVELS), ("status", ELECTION_STATUSES))
     for field, allowed in choices:
         if item.get(field) not in allowed:
-            raise ContentError(source, entry, field, f"must be one of {', '.join(allowed)}")
+            raise ContentError(source, entry, field, N_("must be one of {values}"), values=", ".join(allowed))
     day = parse_date(item.get("date"))
     if day is None:
-        raise ContentError(source, entry, "date", "must be a date YYYY-MM-DD")
+        raise ContentError(source, entry, "date", N_("must be a date YYYY-MM-DD"))
     row = {
         "id": entry,
         "type": item["type"],
@@ -80,11 +81,11 @@ def election_row(item: dict, source: str) -> dict:
     for field in ("seats", "registered_candidates", "party_nominated", "self_nominated"):
         value = item.get(field)
         if value is not None and (not isinstance(value, int) or value < 0):
-            raise ContentError(source, entry, field, "must be a whole number")
+            raise ContentError(source, entry, field, N_("must be a whole number"))
         row[field] = value
     turnout = item.get("turnout")
     if turnout is not None and not (isinstance(turnout, int | float) and 0 <= turnout <= 100):
-        raise ContentError(source, entry, "turnout", "must be a percentage")
+        raise ContentError(source, entry, "turnout", N_("must be a percentage"))
     row["turnout"] = turnout
     return row
 
@@ -95,19 +96,21 @@ def parse_areas(path: Path) -> list[dict]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = list(csv.DictReader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ContentError(path.name, "-", "(document)", f"cannot read: {exc}") from None
+        raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     rows = []
     ids = {r.get("id") for r in reader}
     for number, item in enumerate(reader, start=2):
         entry = f"row {number}"
         for field in ("id", "type", "name_kk", "name_ru", "name_en"):
             if not (item.get(field) or "").strip():
-                raise ContentError(path.name, entry, field, "missing")
+                raise ContentError(path.name, entry, field, N_("missing"))
         if item["type"] not in AREA_TYPES:
-            raise ContentError(path.name, entry, "type", f"must be one of {', '.join(AREA_TYPES)}")
+            raise ContentError(
+                path.name, entry, "type", N_("must be one of {values}"), values=", ".join(AREA_TYPES)
+            )
         parent = (item.get("parent_id") or "").strip() or None
         if parent is not None and parent not in ids:
-            raise ContentError(path.name, entry, "parent_id", f"unknown area {parent!r}")
+            raise ContentError(path.name, entry, "parent_id", N_("unknown area “{value}”"), value=parent)
         rows.append(
             {
                 "id": item["id"].strip(),
@@ -129,10 +132,10 @@ def parse_parties(path: Path) -> list[dict]:
         entry = str(item.get("id"))
         aliases = item.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise ContentError(path.name, entry, "aliases", "must be a list of names")
+            raise ContentError(path.name, entry, "aliases", N_("must be a list of names"))
         results = item.get("results") or {}
         if not isinstance(results, dict):
-            raise ContentError(path.name, entry, "results", "must map election IDs to percentages")
+            raise ContentError(path.name, entry, "results", N_("must map election IDs to percentages"))
         rows.append(
             {
                 "id": entry,

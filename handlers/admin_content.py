@@ -95,7 +95,7 @@ def _plan(assistant: Assistant, data: bytes) -> content_import.ContentPlan:
 def refused(exc: ContentError) -> str:
     """Why a content file was refused (nothing was changed)."""
     return _("Nothing was changed: {file}, {entry}, {field}: {problem}").format(
-        file=exc.source, entry=exc.entry, field=exc.field_name, problem=exc.problem
+        file=exc.source, entry=exc.entry, field=exc.field_name, problem=exc.translated(_)
     )
 
 

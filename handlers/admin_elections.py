@@ -51,7 +51,7 @@ def router() -> Router:
         try:
             before, after = set_election(assistant.db, message.from_user.id, words[0], pairs, source)
         except ContentError as exc:
-            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.problem)
+            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_))
             await message.answer(escape(text))
             return
         directory.refresh()

@@ -59,10 +59,17 @@ async def send_lines(
 def refusal(exc: EditRefused | ContentError) -> str:
     """A refused change, in the admin's language."""
     if isinstance(exc, ContentError):
-        text = _("Not published: {field}: {problem}").format(field=exc.field_name, problem=exc.problem)
+        text = _("Not published: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_))
     else:
         text = _(exc.message).format(**exc.params)
     return "⚠️ " + escape(text)
+
+
+def problem_line(exc: ContentError) -> str:
+    """One problem of an uploaded file, naming its place, in the admin's language."""
+    return _("{file}: entry '{entry}': field '{field}': {problem}").format(
+        file=exc.source, entry=exc.entry, field=exc.field_name, problem=exc.translated(_)
+    )
 
 
 async def refuse(query: CallbackQuery, bot: Bot, exc: EditRefused | ContentError) -> None:
@@ -376,7 +383,7 @@ def router() -> Router:
         lines = ["📄 <b>" + escape(name) + "</b>"]
         if errors:
             lines.append(escape(_("Nothing was changed. Fix the file and send it again.")))
-            lines += [escape(str(e)) for e in errors]
+            lines += [escape(problem_line(e)) for e in errors]
             await send_lines(bot, message.chat.id, lines)
             return
         try:

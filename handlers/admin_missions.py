@@ -65,7 +65,7 @@ def router() -> Router:
                 await message.answer(escape(usage()))
                 return
         except ContentError as exc:
-            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.problem)
+            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_))
             await message.answer(escape(text))
             return
         dispatcher["missions"] = MissionDirectory(db)

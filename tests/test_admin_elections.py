@@ -54,3 +54,10 @@ async def test_invalid_changes_are_refused_and_nothing_changes(people, assistant
     assert not audit.recent(assistant.db, action="election.set")
     assert texts(await people(STRANGER).send(add_command("2027-05-01")))[0].startswith("Я не знаю")
     assert assistant.db.execute("SELECT count(*) FROM elections").fetchone()[0] == before
+
+
+async def test_refusal_is_in_the_admins_language(people) -> None:  # noqa: F811
+    reply = texts(await people(OWNER).send(add_command("2027-02-30")))[0]
+    assert reply == "Не сохранено: date: должно быть датой ГГГГ-ММ-ДД"
+    reply = texts(await people(OWNER).send(f"/election_set {NEW_ID} seats=many source=x"))[0]
+    assert "seats: должно быть целым числом" in reply and "must be" not in reply

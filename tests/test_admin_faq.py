@@ -336,7 +336,7 @@ def _label_of(message: SendMessage, data: str) -> str:
     [
         (as_yaml(new_entry(), new_entry("other-topic", answer={"kk": "a", "ru": "b"})), "answer.id"),
         (as_yaml(new_entry(sources=[])), "sources"),
-        (as_yaml(new_entry(), new_entry()), "more than once"),
+        (as_yaml(new_entry(), new_entry()), "встречается больше одного раза"),  # in the admin's language
         (as_yaml(new_entry(topic="Bad ID")), "topic"),
         (b"topic: [unclosed", "YAML"),
         ("topic: штраф".encode("cp1251"), "UTF-8"),

@@ -62,7 +62,7 @@ async def test_bad_changes_are_refused(people, assistant) -> None:  # noqa: F811
     for command, word in [
         (f"/mission_set {JAKARTA} colour=red source=x", "colour"),
         ("/mission_set no-such-mission phone=1 source=x", "id"),
-        (f"/mission_verify {JAKARTA} address source=x", "address"),  # nothing to verify
+        (f"/mission_verify {JAKARTA} address source=x", "address: нечего подтверждать"),  # Russian owner
         (f"/mission_polling {JAKARTA} 2024-10-06-referendum open hours=7-8 source=x", "hours"),
         (f"/mission_polling {JAKARTA} no-such-vote closed source=x", "election"),
     ]:

@@ -12,6 +12,7 @@ import yaml
 from bot.assistant import Assistant
 from bot.content import FAQ_DIR, ContentError, load_faq_files, load_out_of_scope, read_faq, reload_faq
 from bot.db import open_database
+from bot.i18n import N_, gettext
 from bot.languages import LANGS
 from bot.menu import SECTIONS
 from bot.topics import CATALOGUE
@@ -109,6 +110,16 @@ def test_validation_names_file_entry_and_field(faq_copy: Path, change, field: st
     assert "voting-hours.yaml" in message
     assert f"field {field!r}" in message
     assert "entry 'voting-hours'" in message or "entry 'other-name'" in message
+
+
+def test_problem_is_a_template_english_for_logs_translated_for_admins() -> None:
+    error = ContentError(
+        "faq.yaml", "x", "answer.kk", N_("is {length} characters, at most {limit}"), length=9, limit=5
+    )
+    assert str(error) == "faq.yaml: entry 'x': field 'answer.kk': is 9 characters, at most 5"
+    assert error.problem_text == "is 9 characters, at most 5"
+    assert error.translated(lambda m: gettext(m, "ru")) == "9 символов, допустимо не больше 5"
+    assert ContentError("f", "e", "x", N_("missing")).translated(lambda m: gettext(m, "id")) == "tidak ada"
 
 
 def test_malformed_yaml_is_named(faq_copy: Path) -> None:

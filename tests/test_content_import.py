@@ -86,9 +86,9 @@ async def test_bad_archives_change_nothing(people, assistant) -> None:  # noqa: 
     owner, db = people(OWNER), assistant.db
     before = db.execute("SELECT count(*) FROM elections").fetchone()[0]
     cases = [
-        (edited_archive(db, bad_status), "status"),
-        (edited_archive(db, stray_file), "../escape.yaml"),
-        (b"PK\x03\x04 not really a zip", "zip"),
+        (edited_archive(db, bad_status), "status: должно быть одним из: scheduled, held, unverified"),
+        (edited_archive(db, stray_file), "../escape.yaml, -, (file): не файл из content/"),
+        (b"PK\x03\x04 not really a zip", "не zip-файл"),  # problems in the admin's language
     ]
     for data, word in cases:
         (reply,) = texts(await owner.send_document(data, "content.zip"))
