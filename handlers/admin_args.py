@@ -1,8 +1,14 @@
-"""Parsing admin command arguments: ``ID key=value key="value with spaces" source=URL``."""
+"""Admin command arguments (``ID key=value key="value with spaces" source=URL``), and the
+answer when the change they ask for is refused."""
 
 from __future__ import annotations
 
 import shlex
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.content import ContentError
 
 
 def key_values(args: str | None) -> tuple[list[str], dict[str, str]]:
@@ -18,3 +24,8 @@ def key_values(args: str | None) -> tuple[list[str], dict[str, str]]:
         else:
             words.append(token)
     return words, pairs
+
+
+def not_saved(exc: ContentError) -> str:
+    """Why a change was refused, in the admin's language, as Telegram HTML."""
+    return escape(_("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_)))

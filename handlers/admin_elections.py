@@ -13,7 +13,7 @@ from bot.assistant import Assistant
 from bot.candidates import CandidateDirectory
 from bot.content import ContentError
 from bot.election_admin import EDITABLE, set_election
-from handlers.admin_args import key_values
+from handlers.admin_args import key_values, not_saved
 
 LISTED = 30
 
@@ -51,8 +51,7 @@ def router() -> Router:
         try:
             before, after = set_election(assistant.db, message.from_user.id, words[0], pairs, source)
         except ContentError as exc:
-            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_))
-            await message.answer(escape(text))
+            await message.answer(not_saved(exc))
             return
         directory.refresh()
         done = _("Saved {id}: {date}, {status}.") if before else _("Added {id}: {date}, {status}.")

@@ -15,7 +15,7 @@ from bot import mission_admin
 from bot.assistant import Assistant
 from bot.content import ContentError
 from bot.missions import MissionDirectory
-from handlers.admin_args import key_values
+from handlers.admin_args import key_values, not_saved
 
 
 def router() -> Router:
@@ -65,8 +65,7 @@ def router() -> Router:
                 await message.answer(escape(usage()))
                 return
         except ContentError as exc:
-            text = _("Not saved: {field}: {problem}").format(field=exc.field_name, problem=exc.translated(_))
-            await message.answer(escape(text))
+            await message.answer(not_saved(exc))
             return
         dispatcher["missions"] = MissionDirectory(db)
         await message.answer(escape(_("Saved {id}.").format(id=words[0])))

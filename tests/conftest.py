@@ -19,6 +19,8 @@ from bot.local_chat import LocalChat, LocalSession
 
 compile_catalogs()
 
+OWNER = 1001  # the only owner (ADMIN_IDS) of the bot the `people` fixture talks to
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
@@ -56,3 +58,14 @@ def chat_factory(assistant: Assistant, bot: Bot, session: LocalSession):
         return make_chat(assistant, bot, session, **kwargs)
 
     return factory
+
+
+@pytest.fixture
+def people(assistant: Assistant, bot: Bot, session: LocalSession):
+    """chat(user_id) -> a Russian-speaking user of a bot whose only owner is OWNER."""
+    dp = create_dispatcher(assistant, load_settings(bot_token=None, admin_ids=str(OWNER)), throttle=False)
+
+    def chat(user_id: int) -> LocalChat:
+        return LocalChat(dp, bot, session, user_id=user_id, language_code="ru")
+
+    return chat

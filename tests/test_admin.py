@@ -12,14 +12,14 @@ from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SendDocument,
 
 from bot import audit
 from bot.admins import Admins
-from bot.app import create_dispatcher, set_profile
+from bot.app import set_profile
 from bot.assistant import Assistant
-from bot.config import load_settings
-from bot.local_chat import LocalChat, LocalSession, buttons
+from bot.local_chat import LocalSession, buttons
 from handlers.callbacks import UploadCB
+from tests.conftest import OWNER
 from tests.test_handlers import assert_valid_html, result_of
 
-OWNER, STRANGER, HELPER = 1001, 2002, 3003
+STRANGER, HELPER = 2002, 3003
 ELECTION = "2023-03-19-maslikhats"
 GOOD_CSV = (
     "election_id,area,constituency,full_name,birth_year,party,status,source\n"
@@ -30,17 +30,6 @@ BAD_CSV = (
     "election_id,area,constituency,full_name,birth_year,party,status,source\n"
     f"{ELECTION},Атлантида,№1 округ,Сейітова Айгүл,1780,Аманат,registered,https://example.test/a\n"
 ).encode()
-
-
-@pytest.fixture
-def people(assistant: Assistant, bot: Bot, session: LocalSession):
-    """chat(user_id) -> a Russian-speaking user of a bot whose only owner is OWNER."""
-    dp = create_dispatcher(assistant, load_settings(bot_token=None, admin_ids=str(OWNER)), throttle=False)
-
-    def chat(user_id: int) -> LocalChat:
-        return LocalChat(dp, bot, session, user_id=user_id, language_code="ru")
-
-    return chat
 
 
 def texts(requests) -> list[str]:

@@ -13,7 +13,7 @@ from bot import audit
 from bot.admins import ADMIN_COMMANDS
 from bot.i18n import gettext
 from handlers import callbacks
-from tests.test_admin import OWNER, STRANGER, people  # noqa: F401 - the fixture
+from tests.test_admin import OWNER, STRANGER
 
 ADMIN_BUTTONS = sorted(
     cls.__prefix__
@@ -33,7 +33,7 @@ def test_every_admin_button_has_an_admin_prefix() -> None:
 
 
 @pytest.mark.parametrize("command", [name for name, _ in ADMIN_COMMANDS])
-async def test_strangers_cannot_use_any_admin_command(people, assistant, command: str) -> None:  # noqa: F811
+async def test_strangers_cannot_use_any_admin_command(people, assistant, command: str) -> None:
     normal = [r.text for r in await people(STRANGER).send("/nosuchcommand") if isinstance(r, SendMessage)]
     before = assistant.db.execute("SELECT count(*) FROM audit_log WHERE action != 'denied'").fetchone()[0]
     requests = await people(STRANGER).send(f"/{command} 1 x=y source=z")
@@ -47,7 +47,7 @@ async def test_strangers_cannot_use_any_admin_command(people, assistant, command
 
 
 @pytest.mark.parametrize("prefix", ADMIN_BUTTONS)
-async def test_strangers_cannot_press_any_admin_button(people, assistant, prefix: str) -> None:  # noqa: F811
+async def test_strangers_cannot_press_any_admin_button(people, assistant, prefix: str) -> None:
     requests = await people(STRANGER).press(f"{prefix}:1:1:x")
     alerts = [r for r in requests if isinstance(r, AnswerCallbackQuery) and r.show_alert]
     assert alerts and not [r for r in requests if isinstance(r, SendMessage)]
@@ -56,7 +56,7 @@ async def test_strangers_cannot_press_any_admin_button(people, assistant, prefix
 
 
 @pytest.mark.parametrize("prefix", ADMIN_BUTTONS)
-async def test_forged_admin_buttons_get_an_alert(people, prefix: str) -> None:  # noqa: F811
+async def test_forged_admin_buttons_get_an_alert(people, prefix: str) -> None:
     for data in (f"{prefix}:999999:1:x", f"{prefix}:not-a-number", f"{prefix}:" + "9" * 50):
         requests = await people(OWNER).press(data)
         assert [r for r in requests if isinstance(r, AnswerCallbackQuery)], data

@@ -11,29 +11,17 @@ from aiogram import Bot
 from aiogram.methods import EditMessageText, SendMessage
 
 from bot import audit, broadcasts, outbox, reminders, stats, users
-from bot.app import create_dispatcher
 from bot.assistant import Assistant
-from bot.config import load_settings
 from bot.local_chat import LocalChat, LocalSession, buttons
 from bot.scheduler import run_once
 from bot.sender import RateLimiter
 from handlers.callbacks import BroadcastCB
+from tests.test_admin import OWNER, STRANGER
 from tests.test_handlers import assert_valid_html
 from tests.test_reminders import Crash, ScriptedSession
 
-OWNER, STRANGER = 1001, 2002
 SUBSCRIBERS = {11: "kk", 12: "ru", 13: "id", 14: "ru"}
 TEXTS = {"kk": "Сайлау учаскелері <ертең> ашық", "ru": "Участки открыты <завтра>", "id": "TPS buka <besok>"}
-
-
-@pytest.fixture
-def people(assistant: Assistant, bot: Bot, session: LocalSession):
-    dp = create_dispatcher(assistant, load_settings(bot_token=None, admin_ids=str(OWNER)), throttle=False)
-
-    def chat(user_id: int) -> LocalChat:
-        return LocalChat(dp, bot, session, user_id=user_id, language_code="ru")
-
-    return chat
 
 
 @pytest.fixture

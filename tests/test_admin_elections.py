@@ -8,7 +8,7 @@ from aiogram.methods import SendMessage
 
 from bot import audit
 from bot.election_calendar import kazakhstan_today
-from tests.test_admin import OWNER, STRANGER, people  # noqa: F401 - the fixture
+from tests.test_admin import OWNER, STRANGER
 
 NEW_ID = "2027-test-rural-akims"
 
@@ -25,7 +25,7 @@ def add_command(day: str, status: str = "scheduled", source: str = "https://www.
     )
 
 
-async def test_added_vote_is_announced_to_voters_and_audited(people, assistant) -> None:  # noqa: F811
+async def test_added_vote_is_announced_to_voters_and_audited(people, assistant) -> None:
     owner, voter = people(OWNER), people(STRANGER)
     day = (kazakhstan_today() + timedelta(days=40)).isoformat()
     assert "Добавлено" in texts(await owner.send(add_command(day)))[0]
@@ -41,7 +41,7 @@ async def test_added_vote_is_announced_to_voters_and_audited(people, assistant) 
     assert "https://example.test/unsure" in entry.after["sources"]
 
 
-async def test_invalid_changes_are_refused_and_nothing_changes(people, assistant) -> None:  # noqa: F811
+async def test_invalid_changes_are_refused_and_nothing_changes(people, assistant) -> None:
     owner = people(OWNER)
     before = assistant.db.execute("SELECT count(*) FROM elections").fetchone()[0]
     reply = texts(await owner.send(add_command("2027-02-30")))[0]
@@ -56,7 +56,7 @@ async def test_invalid_changes_are_refused_and_nothing_changes(people, assistant
     assert assistant.db.execute("SELECT count(*) FROM elections").fetchone()[0] == before
 
 
-async def test_refusal_is_in_the_admins_language(people) -> None:  # noqa: F811
+async def test_refusal_is_in_the_admins_language(people) -> None:
     reply = texts(await people(OWNER).send(add_command("2027-02-30")))[0]
     assert reply == "Не сохранено: date: должно быть датой ГГГГ-ММ-ДД"
     reply = texts(await people(OWNER).send(f"/election_set {NEW_ID} seats=many source=x"))[0]

@@ -19,7 +19,6 @@ from handlers.callbacks import (
     UnansweredPageCB,
     VoteCB,
 )
-from tests import test_admin
 from tests.test_admin import HELPER, OWNER, STRANGER
 from tests.test_handlers import assert_valid_html, result_of
 
@@ -29,7 +28,6 @@ NEW_TITLE = "Часы работы участков (новое)"
 SOURCE = "https://www.election.gov.kz/test-source"
 NEW_TOPIC = "voting-fines"
 NEW_QUESTION = "Есть ли штраф за неявку на выборы?"
-people = test_admin.people  # the fixture: chat(user_id) with OWNER as the only owner
 
 
 def messages(requests) -> list[SendMessage]:

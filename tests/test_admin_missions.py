@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.methods import SendMessage
 
 from bot import audit
-from tests.test_admin import OWNER, STRANGER, people  # noqa: F401 - the fixture
+from tests.test_admin import OWNER, STRANGER
 
 JAKARTA = "id-jakarta-embassy"
 PHONE = "+62 21 252 0252"
@@ -20,7 +20,7 @@ async def card(voter) -> str:
     return "\n".join(texts(await voter.send("Посольство в Джакарте")))
 
 
-async def test_verified_fields_reach_voters(people, assistant) -> None:  # noqa: F811
+async def test_verified_fields_reach_voters(people, assistant) -> None:
     owner, voter = people(OWNER), people(STRANGER)
     assert PHONE not in await card(voter)  # a single third-party source: hidden
     assert (
@@ -42,7 +42,7 @@ async def test_verified_fields_reach_voters(people, assistant) -> None:  # noqa:
     assert "Jl. Test 1" in await card(voter)
 
 
-async def test_polling_station_is_recorded(people, assistant) -> None:  # noqa: F811
+async def test_polling_station_is_recorded(people, assistant) -> None:
     owner = people(OWNER)
     command = f"/mission_polling {JAKARTA} 2024-10-06-referendum open hours=07:00-20:00 source=https://x.test"
     assert "Сохранено" in texts(await owner.send(command))[0]
@@ -56,7 +56,7 @@ async def test_polling_station_is_recorded(people, assistant) -> None:  # noqa: 
     )
 
 
-async def test_bad_changes_are_refused(people, assistant) -> None:  # noqa: F811
+async def test_bad_changes_are_refused(people, assistant) -> None:
     owner = people(OWNER)
     before = assistant.db.execute("SELECT * FROM missions ORDER BY id").fetchall()
     for command, word in [

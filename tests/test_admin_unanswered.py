@@ -9,12 +9,10 @@ from bot import audit, feedback, unanswered
 from bot import faq_editing as faq
 from bot.local_chat import buttons
 from handlers.callbacks import UnansweredCB, UnansweredPageCB
-from tests import test_admin
 from tests.test_admin import OWNER, STRANGER
 from tests.test_admin_faq import answered_topic, messages, texts
 from tests.test_handlers import assert_valid_html
 
-people = test_admin.people  # the fixture: chat(user_id) with OWNER as the only owner
 FINE = "Штраф за неявку на выборы"
 FINE_TOPIC = "who-can-vote"
 

@@ -15,7 +15,7 @@ from bot.content import entry_to_dict, load_faq_files, read_faq, store_faq
 from bot.content_export import content_archive
 from bot.db import open_database
 from bot.reference_data import load_reference_data
-from tests.test_admin import OWNER, STRANGER, people  # noqa: F401 - the fixture
+from tests.test_admin import OWNER, STRANGER
 
 TABLES = ("elections", "parties", "areas", "missions", "mission_polling")
 
@@ -58,7 +58,7 @@ def test_export_round_trips_through_the_seed_loaders(assistant: Assistant, tmp_p
         assert sorted(map(key, after[table])) == sorted(map(key, before[table])), table
 
 
-async def test_admins_get_the_archive(people, session, assistant) -> None:  # noqa: F811
+async def test_admins_get_the_archive(people, session, assistant) -> None:
     requests = await people(OWNER).send("/export_content")
     assert [r for r in requests if isinstance(r, SendDocument)]
     _chat, name, data = session.documents[-1]

@@ -13,7 +13,7 @@ from bot import audit, faq_editing
 from bot.content_export import content_archive
 from bot.local_chat import buttons
 from handlers.callbacks import ContentUploadCB, UploadCB
-from tests.test_admin import OWNER, STRANGER, people  # noqa: F401 - the fixture
+from tests.test_admin import OWNER, STRANGER
 
 NEW_VOTE = {
     "id": "2027-06-01-test-akim",
@@ -50,7 +50,7 @@ def texts(requests) -> list[SendMessage]:
     return [r for r in requests if isinstance(r, SendMessage)]
 
 
-async def test_zip_is_applied_only_after_confirmation(people, assistant) -> None:  # noqa: F811
+async def test_zip_is_applied_only_after_confirmation(people, assistant) -> None:
     owner, db = people(OWNER), assistant.db
     data = edited_archive(db, add_vote_and_edit_faq)
     (report,) = texts(await owner.send_document(data, "content.zip"))
@@ -82,7 +82,7 @@ def stray_file(files: dict[str, bytes]) -> None:
     files["../escape.yaml"] = b"x: 1"
 
 
-async def test_bad_archives_change_nothing(people, assistant) -> None:  # noqa: F811
+async def test_bad_archives_change_nothing(people, assistant) -> None:
     owner, db = people(OWNER), assistant.db
     before = db.execute("SELECT count(*) FROM elections").fetchone()[0]
     cases = [
@@ -97,7 +97,7 @@ async def test_bad_archives_change_nothing(people, assistant) -> None:  # noqa: 
     assert db.execute("SELECT count(*) FROM uploads").fetchone()[0] == 0
 
 
-async def test_a_candidate_button_cannot_apply_a_content_zip(people, assistant) -> None:  # noqa: F811
+async def test_a_candidate_button_cannot_apply_a_content_zip(people, assistant) -> None:
     owner, db = people(OWNER), assistant.db
     await owner.send_document(edited_archive(db, add_vote_and_edit_faq), "content.zip")
     (upload_id,) = [r[0] for r in db.execute("SELECT id FROM uploads WHERE status = 'pending'")]
