@@ -30,12 +30,12 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.candidate_import import import_rows  # noqa: E402
-from bot.candidates import CandidateDirectory  # noqa: E402
+from bot.candidates.directory import CandidateDirectory  # noqa: E402
+from bot.candidates.importing import import_rows  # noqa: E402
+from bot.candidates.sample_data import ensure_demo_election, sample_row  # noqa: E402
+from bot.content.reference import load_reference_data  # noqa: E402
 from bot.db import open_database  # noqa: E402
-from bot.names import to_latin  # noqa: E402
-from bot.reference_data import load_reference_data  # noqa: E402
-from bot.sample_data import ensure_demo_election, sample_row  # noqa: E402
+from bot.text.names import to_latin  # noqa: E402
 
 _ROOTS = (
     "Абыл Ахмет Бай Бек Дәулет Ер Жақып Жұма Қасым Құдай Мұрат Нұр Оспан Рахым Сейіт "
@@ -99,8 +99,8 @@ def rss():
         return {{k: int(v.split()[0]) / 1024 for k, v in fields if k in ("VmRSS", "VmHWM")}}
 
 start = rss()["VmRSS"]
-from bot.app import create_dispatcher
-from bot.assistant import Assistant
+from bot.telegram.app import create_dispatcher
+from bot.conversation.assistant import Assistant
 from bot.config import load_settings
 from bot.db import open_database
 imported = rss()["VmRSS"]

@@ -30,10 +30,10 @@ from rapidfuzz import fuzz, process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import THRESHOLDS, Assistant  # noqa: E402
+from bot.conversation.assistant import THRESHOLDS, Assistant  # noqa: E402
 from bot.db import open_database  # noqa: E402
-from bot.evaluation import Report, Verdict, evaluate, read_labelled  # noqa: E402
-from bot.matcher import FaqMatcher  # noqa: E402
+from bot.faq.evaluation import Report, Verdict, evaluate, read_labelled  # noqa: E402
+from bot.faq.matcher import FaqMatcher  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.csv"
 BASELINE_CUTOFF = 85.0

@@ -28,12 +28,12 @@ from aiogram.methods import SendMessage, TelegramMethod
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import outbox, reminders, users  # noqa: E402
+from bot.calendar.votes import KAZAKHSTAN  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.db import open_database  # noqa: E402
-from bot.election_calendar import KAZAKHSTAN  # noqa: E402
-from bot.local_chat import LocalSession  # noqa: E402
-from bot.sender import RateLimiter, deliver  # noqa: E402
+from bot.delivery import outbox, reminders, users  # noqa: E402
+from bot.telegram.local_chat import LocalSession  # noqa: E402
+from bot.telegram.sender import RateLimiter, deliver  # noqa: E402
 
 TELEGRAM_PER_SECOND = 30
 VOTE_DAY = date(2027, 3, 14)

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import THRESHOLDS, Assistant  # noqa: E402
+from bot.conversation.assistant import THRESHOLDS, Assistant  # noqa: E402
 from bot.db import open_database  # noqa: E402
-from bot.evaluation import read_labelled  # noqa: E402
-from bot.matcher import REJECT  # noqa: E402
+from bot.faq.evaluation import read_labelled  # noqa: E402
+from bot.faq.matcher import REJECT  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.csv"
 

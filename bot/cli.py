@@ -22,7 +22,7 @@ from bot.i18n import compile_catalogs
 from bot.languages import LANGS
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.conversation.assistant import Assistant
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _open(settings: Settings) -> Assistant:
     """The assistant over the configured database (imports kept lazy for a fast CLI)."""
-    from bot.assistant import Assistant
+    from bot.conversation.assistant import Assistant
     from bot.db import open_database
 
     return Assistant(open_database(settings.database_path))
@@ -62,7 +62,7 @@ def _open(settings: Settings) -> Assistant:
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     """Answer each question; print text or JSON lines."""
-    from bot.render import topic_answer
+    from bot.conversation.render import topic_answer
 
     assistant = _open(settings)
     texts = args.text
@@ -93,7 +93,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
     """Validate the seed files, or load them into the database."""
-    from bot.content import load_faq_files
+    from bot.faq.entries import load_faq_files
 
     entries = load_faq_files()
     if args.action == "check":
@@ -108,9 +108,9 @@ def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
     """Import, export, search or load demo candidates."""
-    from bot.candidate_import import export_csv, import_csv
-    from bot.candidates import CandidateDirectory
-    from bot.sample_data import load_demo
+    from bot.candidates.directory import CandidateDirectory
+    from bot.candidates.importing import export_csv, import_csv
+    from bot.candidates.sample_data import load_demo
 
     db = _open(settings).db
     if args.action == "import":
@@ -145,11 +145,11 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings) -> int:
     """Run on Telegram, or the local console without a token."""
-    from bot.app import create_bot, create_dispatcher, run_polling, run_webhook
+    from bot.telegram.app import create_bot, create_dispatcher, run_polling, run_webhook
 
     assistant = _open(settings)
     if settings.bot_token is None:
-        from bot.console import run_console
+        from bot.telegram.console import run_console
 
         if settings.log_level != "DEBUG":  # keep the chat readable: no per-update log lines
             logging.getLogger("aiogram.event").setLevel(logging.WARNING)
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from bot.content import ContentError
+    from bot.faq.entries import ContentError
 
     try:
         compile_catalogs()

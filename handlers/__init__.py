@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import (
-    admin,
-    candidates,
-    elections,
-    errors,
-    fallback,
-    inline,
-    menu,
-    missions,
-    questions,
-    reminders,
-    start,
-)
+from handlers import errors, fallback
+from handlers.admin import commands as admin
+from handlers.voter import candidates, elections, inline, menu, missions, questions, reminders, start
 
 
 def setup_routers() -> Router:

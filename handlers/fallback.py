@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.assistant import Assistant
+from bot.conversation.assistant import Assistant
 from handlers.keyboards import main_menu
 
 

@@ -6,10 +6,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.assistant import Assistant
+from bot.conversation.assistant import Assistant
+from bot.faq.menu import MORE, section_topics
 from bot.i18n import gettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
-from bot.menu import MORE, section_topics
 from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
 
 

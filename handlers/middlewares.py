@@ -11,8 +11,8 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from bot import users
-from bot.assistant import Assistant
+from bot.conversation.assistant import Assistant
+from bot.delivery import users
 from bot.i18n import gettext
 from bot.languages import DEFAULT_LANG, as_lang
 

@@ -10,12 +10,12 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
-from bot.app import create_dispatcher
-from bot.assistant import Assistant
 from bot.config import load_settings
+from bot.conversation.assistant import Assistant
 from bot.db import open_database
 from bot.i18n import compile_catalogs
-from bot.local_chat import LocalChat, LocalSession
+from bot.telegram.app import create_dispatcher
+from bot.telegram.local_chat import LocalChat, LocalSession
 
 compile_catalogs()
 

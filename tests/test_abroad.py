@@ -12,15 +12,7 @@ from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import Location, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from babel.dates import format_time
 
-from bot.assistant import Assistant
-from bot.command_menus import commands
-from bot.content import ContentError
-from bot.db import open_database
-from bot.election_calendar import kazakhstan_today, votes
-from bot.formatting import alphabetical, format_day
-from bot.i18n import gettext
-from bot.local_chat import buttons
-from bot.missions import (
+from bot.abroad.missions import (
     MFA_MISSIONS_URL,
     MissionDirectory,
     load_missions,
@@ -28,8 +20,16 @@ from bot.missions import (
     no_mission_text,
     parse_missions,
 )
-from bot.reference_data import load_reference_data
-from bot.render import topic_answer
+from bot.calendar.votes import kazakhstan_today, votes
+from bot.content.reference import load_reference_data
+from bot.conversation.assistant import Assistant
+from bot.conversation.render import topic_answer
+from bot.db import open_database
+from bot.faq.entries import ContentError
+from bot.i18n import gettext
+from bot.telegram.command_menus import commands
+from bot.telegram.local_chat import buttons
+from bot.text.formatting import alphabetical, format_day
 from handlers.callbacks import MenuCB, MissionCountryCB
 from tests.test_handlers import assert_valid_html, only_message, result_of, sent
 from tests.test_missions import MISSIONS

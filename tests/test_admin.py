@@ -11,10 +11,10 @@ from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SendDocument, SendMessage, SetMyCommands
 
 from bot import audit
-from bot.admins import Admins
-from bot.app import set_profile
-from bot.assistant import Assistant
-from bot.local_chat import LocalSession, buttons
+from bot.admin.admins import Admins
+from bot.conversation.assistant import Assistant
+from bot.telegram.app import set_profile
+from bot.telegram.local_chat import LocalSession, buttons
 from handlers.callbacks import UploadCB
 from tests.conftest import OWNER
 from tests.test_handlers import assert_valid_html, result_of

@@ -10,7 +10,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
 
 from bot import audit
-from bot.admins import ADMIN_COMMANDS
+from bot.admin.admins import ADMIN_COMMANDS
 from bot.i18n import gettext
 from handlers import callbacks
 from tests.test_admin import OWNER, STRANGER

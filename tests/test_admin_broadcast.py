@@ -10,11 +10,13 @@ import pytest
 from aiogram import Bot
 from aiogram.methods import EditMessageText, SendMessage
 
-from bot import audit, broadcasts, outbox, reminders, stats, users
-from bot.assistant import Assistant
-from bot.local_chat import LocalChat, LocalSession, buttons
-from bot.scheduler import run_once
-from bot.sender import RateLimiter
+from bot import audit
+from bot.conversation.assistant import Assistant
+from bot.delivery import broadcasts, outbox, reminders, users
+from bot.faq import stats
+from bot.telegram.local_chat import LocalChat, LocalSession, buttons
+from bot.telegram.scheduler import run_once
+from bot.telegram.sender import RateLimiter
 from handlers.callbacks import BroadcastCB
 from tests.test_admin import OWNER, STRANGER
 from tests.test_handlers import assert_valid_html

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiogram.methods import SendMessage
 
 from bot import audit
-from bot.election_calendar import kazakhstan_today
+from bot.calendar.votes import kazakhstan_today
 from tests.test_admin import OWNER, STRANGER
 
 NEW_ID = "2027-test-rural-akims"

@@ -8,9 +8,9 @@ import yaml
 from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
 
 from bot import audit
-from bot import faq_editing as faq
-from bot.assistant import Assistant
-from bot.local_chat import buttons
+from bot.conversation.assistant import Assistant
+from bot.faq import editing as faq
+from bot.telegram.local_chat import buttons
 from handlers.callbacks import (
     FaqDraftCB,
     FaqEditCB,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 
-from bot import audit, feedback, unanswered
-from bot import faq_editing as faq
-from bot.local_chat import buttons
+from bot import audit
+from bot.faq import editing as faq
+from bot.faq import feedback, unanswered
+from bot.telegram.local_chat import buttons
 from handlers.callbacks import UnansweredCB, UnansweredPageCB
 from tests.test_admin import OWNER, STRANGER
 from tests.test_admin_faq import answered_topic, messages, texts

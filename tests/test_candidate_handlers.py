@@ -6,12 +6,12 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage
 from aiogram.types import InlineQuery, Update
 
-from bot.assistant import Assistant
-from bot.candidate_import import import_csv
-from bot.candidate_render import stats_text
-from bot.candidates import CandidateDirectory
-from bot.local_chat import buttons
-from bot.sample_data import DEMO_ELECTION, load_demo
+from bot.candidates.directory import CandidateDirectory
+from bot.candidates.importing import import_csv
+from bot.candidates.render import stats_text
+from bot.candidates.sample_data import DEMO_ELECTION, load_demo
+from bot.conversation.assistant import Assistant
+from bot.telegram.local_chat import buttons
 from handlers.callbacks import AreaCB, BallotCB, ElectionCB, MenuCB, StatsCB
 from tests.test_handlers import assert_valid_html, only_message, result_of
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.candidate_import import COLUMNS, export_csv, import_csv
-from bot.candidates import CandidateDirectory
+from bot.candidates.directory import CandidateDirectory
+from bot.candidates.importing import COLUMNS, export_csv, import_csv
+from bot.candidates.sample_data import DEMO_ELECTION, load_demo
+from bot.content.reference import load_reference_data
 from bot.db import open_database
-from bot.reference_data import load_reference_data
-from bot.sample_data import DEMO_ELECTION, load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 ELECTION = "2023-03-19-maslikhats"
@@ -272,9 +272,9 @@ def test_cli_import_report_and_search(tmp_path: Path) -> None:
 
 def test_faq_questions_are_not_taken_for_candidate_searches(tmp_path: Path) -> None:
     """With thousands of names loaded, the labelled FAQ questions still go to the FAQ."""
-    from bot.assistant import Assistant
-    from bot.candidates import route_text
-    from bot.evaluation import read_labelled
+    from bot.candidates.directory import route_text
+    from bot.conversation.assistant import Assistant
+    from bot.faq.evaluation import read_labelled
 
     database = open_database(tmp_path / "route.db")
     assistant = Assistant(database)

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.assistant import Assistant
-from bot.content import FAQ_DIR, ContentError, load_faq_files, load_out_of_scope, read_faq, reload_faq
+from bot.conversation.assistant import Assistant
 from bot.db import open_database
+from bot.faq.entries import FAQ_DIR, ContentError, load_faq_files, load_out_of_scope, read_faq, reload_faq
+from bot.faq.menu import SECTIONS
+from bot.faq.topics import CATALOGUE
 from bot.i18n import N_, gettext
 from bot.languages import LANGS
-from bot.menu import SECTIONS
-from bot.topics import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "CONTENT.md"
@@ -158,7 +158,7 @@ def test_crash_during_store_keeps_old_data(tmp_path: Path, faq_copy: Path, monke
     db = open_database(tmp_path / "x.db")
     Assistant(db, faq_copy)
     before = read_faq(db)
-    import bot.content as content
+    import bot.faq.entries as content
 
     def crash(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")

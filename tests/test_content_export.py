@@ -10,11 +10,11 @@ from pathlib import Path
 from aiogram.methods import SendDocument
 
 from bot import audit
-from bot.assistant import Assistant
-from bot.content import entry_to_dict, load_faq_files, read_faq, store_faq
-from bot.content_export import content_archive
+from bot.content.export import content_archive
+from bot.content.reference import load_reference_data
+from bot.conversation.assistant import Assistant
 from bot.db import open_database
-from bot.reference_data import load_reference_data
+from bot.faq.entries import entry_to_dict, load_faq_files, read_faq, store_faq
 from tests.test_admin import OWNER, STRANGER
 
 TABLES = ("elections", "parties", "areas", "missions", "mission_polling")

@@ -9,9 +9,10 @@ import zipfile
 import yaml
 from aiogram.methods import SendMessage
 
-from bot import audit, faq_editing
-from bot.content_export import content_archive
-from bot.local_chat import buttons
+from bot import audit
+from bot.content.export import content_archive
+from bot.faq import editing as faq_editing
+from bot.telegram.local_chat import buttons
 from handlers.callbacks import ContentUploadCB, UploadCB
 from tests.test_admin import OWNER, STRANGER
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot import reminders
+from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
-from bot.election_calendar import kazakhstan_today
+from bot.delivery import reminders
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent

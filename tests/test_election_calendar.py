@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.election_calendar import countdown, next_election_text, recent, upcoming, votes, voting_hours
-from bot.formatting import format_day
-from bot.render import topic_answer
+from bot.calendar.votes import countdown, next_election_text, recent, upcoming, votes, voting_hours
+from bot.conversation.assistant import Assistant
+from bot.conversation.render import topic_answer
+from bot.text.formatting import format_day
 from tests.test_handlers import only_message
 
 VOTE_DAY = date(2027, 3, 14)
@@ -102,7 +102,7 @@ def test_election_dates_topic_answers_from_the_table(scheduled: Assistant) -> No
 
 
 async def test_dates_command_links_candidates_and_statistics(chat_factory, scheduled: Assistant) -> None:
-    from bot.candidate_import import import_csv
+    from bot.candidates.importing import import_csv
 
     csv = "election_id,area,full_name,birth_year,source\n2023-03-19-maslikhats,Астана,Ким Ли,1980,src\n"
     assert import_csv(scheduled.db, csv.encode()).applied

@@ -9,13 +9,13 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
 from aiogram.types import Message, PhotoSize, Sticker, Voice
 
-from bot import users
-from bot.assistant import Assistant
-from bot.content import read_faq
+from bot.conversation.assistant import Assistant
+from bot.conversation.render import topic_answer
+from bot.delivery import users
+from bot.faq.entries import read_faq
+from bot.faq.menu import MORE, SECTIONS
 from bot.i18n import gettext
-from bot.local_chat import buttons
-from bot.menu import MORE, SECTIONS
-from bot.render import topic_answer
+from bot.telegram.local_chat import buttons
 from handlers.callbacks import LangCB, MenuCB, TopicCB
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant
-from bot.evaluation import Report, Verdict, evaluate, read_labelled
-from bot.topics import CATALOGUE
+from bot.conversation.assistant import Assistant
+from bot.faq.evaluation import Report, Verdict, evaluate, read_labelled
+from bot.faq.topics import CATALOGUE
 
 LABELLED = Path(__file__).parent / "data" / "labelled_questions.csv"
 ITEMS = read_labelled(LABELLED)

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from aiogram.types import Location
 
-from bot.content import CONTENT_DIR, ContentError
+from bot.abroad.missions import MissionDirectory, load_missions, mission_card, parse_missions
+from bot.content.reference import load_reference_data, parse_elections
 from bot.db import open_database
-from bot.missions import MissionDirectory, load_missions, mission_card, parse_missions
-from bot.reference_data import load_reference_data, parse_elections
+from bot.faq.entries import CONTENT_DIR, ContentError
 from tests.test_handlers import only_message, sent
 
 MISSIONS = [

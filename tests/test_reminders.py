@@ -14,11 +14,11 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
 from babel.dates import format_time
 
-from bot import outbox, reminders, users
-from bot.assistant import Assistant
-from bot.election_calendar import KAZAKHSTAN
-from bot.local_chat import LocalSession
-from bot.sender import RateLimiter, deliver
+from bot.calendar.votes import KAZAKHSTAN
+from bot.conversation.assistant import Assistant
+from bot.delivery import outbox, reminders, users
+from bot.telegram.local_chat import LocalSession
+from bot.telegram.sender import RateLimiter, deliver
 from handlers.callbacks import SubscribeCB
 from tests.test_handlers import assert_valid_html, only_message, result_of
 

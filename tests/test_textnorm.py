@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.textnorm import has_letters, key, normalize
+from bot.text.normalize import has_letters, key, normalize
 
 
 @pytest.mark.parametrize(

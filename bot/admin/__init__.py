@@ -1,0 +1,1 @@
+"""Admins: owners and admins, and their audited changes to elections and missions."""

@@ -1,0 +1,364 @@
+"""The candidate directory: browsing, name search in any script, areas, parties, statistics.
+
+Lists are always alphabetical (by the folded name key): the bot never ranks candidates.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import sqlite_utils
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from bot.text.names import name_key
+from bot.text.normalize import key
+from bot.text.postings import PostingIndex, top_rows
+
+NAME_MATCH = 0.86  # mean per-word Jaro-Winkler similarity that counts as the same name
+WORD_MATCH = 0.8  # a query word is compared only with name words at least this similar
+CANDIDATE_WORDS = ("kandidat", "chandidat", "chalon", "umitker", "balotir")
+_AREA_WORDS = ("oblis", "oblast", "region", "regiion")
+
+_BALLOT_FIELDS = ("rowid", "id", "election_id", "area_id", "constituency", "seats", "system", "is_sample")
+_CANDIDATE_SQL = """
+    SELECT c.id, c.full_name, c.name_latin, c.birth_year, c.party_id, c.list_position, c.status,
+           c.votes, c.source, c.is_sample, b.rowid, b.election_id, b.area_id, b.constituency
+    FROM candidates c JOIN ballots b ON b.id = c.ballot_id
+"""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One candidate with the contest they stand in."""
+
+    id: int
+    full_name: str
+    name_latin: str
+    birth_year: int
+    party_id: str | None
+    list_position: int | None
+    status: str
+    votes: int | None
+    source: str
+    is_sample: bool
+    ballot: int  # ballots.rowid
+    election_id: str
+    area_id: str
+    constituency: str
+
+
+@dataclass(frozen=True)
+class ElectionStats:
+    """Figures for one election, from candidate rows or the published aggregates."""
+
+    election_id: str
+    candidates: int
+    seats: int | None
+    party_nominated: int
+    self_nominated: int
+    from_rows: bool  # False: published aggregate figures (no candidate rows)
+    is_sample: bool
+
+    @property
+    def per_seat(self) -> float | None:
+        """Candidates per seat."""
+        return self.candidates / self.seats if self.seats else None
+
+
+def _candidate(row: tuple) -> Candidate:
+    return Candidate(*row[:9], bool(row[9]), *row[10:])  # type: ignore[arg-type]
+
+
+class NameIndex:
+    """Fuzzy name search: each query word is matched (Jaro-Winkler) against the vocabulary
+    of name words, and a name matches when all query words match some of its words.
+
+    Names are folded keys, so every script and spelling of a word is one vocabulary entry.
+    Rows are kept as compact postings per word and candidate IDs as one array; names are
+    given in alphabetical order, so a row number is also the tie-break between equal scores.
+    """
+
+    def __init__(self, names: Iterable[tuple[int, str]]) -> None:
+        ids = array("q")
+
+        def words_of_each_name() -> Iterator[dict[str, float]]:
+            for cid, name in names:
+                ids.append(cid)
+                yield dict.fromkeys(name.split(), 1.0)
+
+        self._postings = PostingIndex(words_of_each_name())
+        self.ids = np.frombuffer(ids, dtype=np.int64)
+        self.vocabulary = self._postings.features()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, query: str, limit: int = 20) -> list[tuple[int, float]]:
+        """(candidate id, similarity) of names matching ``query``, best first."""
+        words = name_key(query).split()[:6]
+        if not words or not len(self):
+            return []
+        total = np.zeros(len(self), dtype=np.float32)
+        for word in words:
+            best = np.zeros(len(self), dtype=np.float32)
+            for name_word, similarity, _ in process.extract(
+                word, self.vocabulary, scorer=JaroWinkler.similarity, score_cutoff=WORD_MATCH, limit=30
+            ):
+                rows = self._postings.rows_with(name_word)
+                best[rows] = np.maximum(best[rows], similarity)
+            if not best.any():
+                return []  # every word of the query must match
+            total = np.where(best > 0, total + best, -np.inf)
+        hit = top_rows(np.where(total > 0, total, 0), limit * 5)
+        ranked = sorted((-round(float(total[r]) / len(words), 3), r) for r in hit)
+        return [(int(self.ids[r]), -score) for score, r in ranked[:limit] if -score >= NAME_MATCH]
+
+
+class CandidateDirectory:
+    """Read access to elections, areas, parties, ballots and candidates."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._names: NameIndex | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload areas and parties, and rebuild the name index on next use."""
+        self._names = None
+        self.areas = {row["id"]: row for row in self.db["areas"].rows}
+        self.parties = {row["id"]: row for row in self.db["parties"].rows}
+        self.elections = {row["id"]: row for row in self.db["elections"].rows}
+        self._area_keys = self._area_aliases()
+        self._party_keys = {
+            key(name): pid
+            for pid, row in self.parties.items()
+            for name in (
+                pid,
+                row["name_kk"],
+                row["name_ru"],
+                row["name_id"],
+                *json.loads(row["aliases"] or "[]"),
+            )
+            if len(key(name)) >= 3
+        }
+
+    def _area_aliases(self) -> list[tuple[tuple[str, ...], str, bool]]:
+        """(folded words, area ID, names the region rather than the city) per spelling."""
+        aliases = []
+        for area_id, row in self.areas.items():
+            for name in (row["name_kk"], row["name_ru"], row["name_en"]):
+                words = tuple(w for w in key(name).split() if not w.startswith(_AREA_WORDS))
+                if words:
+                    aliases.append((words, area_id, row["type"] == "region"))
+        return aliases
+
+    # --- browsing -------------------------------------------------------------------------
+    def elections_with_candidates(self) -> list[dict]:
+        """Elections that have candidate rows, newest first."""
+        ids = {
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT b.election_id FROM ballots b JOIN candidates c ON c.ballot_id = b.id"
+            )
+        }
+        return sorted(
+            (self.elections[i] for i in ids if i in self.elections), key=lambda e: e["date"], reverse=True
+        )
+
+    def areas_of(self, election_id: str) -> list[str]:
+        """Top-level areas (regions, cities) with ballots in the election."""
+        rows = self.db.execute("SELECT DISTINCT area_id FROM ballots WHERE election_id = ?", [election_id])
+        tops = {self.top_area(r[0]) for r in rows}
+        return sorted(tops, key=lambda a: key(self.areas[a]["name_kk"]))
+
+    def top_area(self, area_id: str) -> str:
+        """The region or city an area belongs to."""
+        while self.areas.get(area_id, {}).get("parent_id"):
+            area_id = self.areas[area_id]["parent_id"]
+        return area_id
+
+    def _ballots(self, where: str, params: list) -> list[dict]:
+        query = f"SELECT {', '.join(_BALLOT_FIELDS)} FROM ballots WHERE {where}"  # noqa: S608 - fixed SQL
+        return [dict(zip(_BALLOT_FIELDS, row, strict=True)) for row in self.db.execute(query, params)]
+
+    def ballots_of(self, election_id: str, top_area_id: str) -> list[dict]:
+        """Ballots of the election within a region or city, alphabetical by area then constituency."""
+        rows = [
+            b
+            for b in self._ballots("election_id = ?", [election_id])
+            if self.top_area(b["area_id"]) == top_area_id
+        ]
+        return sorted(rows, key=lambda b: (key(self.areas[b["area_id"]]["name_kk"]), key(b["constituency"])))
+
+    def ballot(self, rowid: int) -> dict | None:
+        """One ballot by rowid."""
+        found = self._ballots("rowid = ?", [rowid])
+        return found[0] if found else None
+
+    def candidates_on(
+        self, ballot_rowid: int, offset: int = 0, limit: int = 10
+    ) -> tuple[list[Candidate], int]:
+        """One page of a ballot's candidates, alphabetical, and the total count."""
+        total = self.db.execute(
+            "SELECT count(*) FROM candidates c JOIN ballots b ON b.id = c.ballot_id WHERE b.rowid = ?",
+            [ballot_rowid],
+        ).fetchone()[0]
+        rows = self.db.execute(
+            _CANDIDATE_SQL + " WHERE b.rowid = ? ORDER BY c.name_key, c.birth_year LIMIT ? OFFSET ?",
+            [ballot_rowid, limit, offset],
+        )
+        return [_candidate(r) for r in rows], total
+
+    def candidate(self, candidate_id: int) -> Candidate | None:
+        """One candidate by ID."""
+        row = self.db.execute(_CANDIDATE_SQL + " WHERE c.id = ?", [candidate_id]).fetchone()
+        return _candidate(row) if row else None
+
+    # --- search -----------------------------------------------------------------------------
+    def name_index(self) -> NameIndex:
+        """The name index, built on first use."""
+        if self._names is None:
+            rows = self.db.execute(
+                "SELECT id, name_key, name_latin FROM candidates ORDER BY name_key, birth_year, id"
+            )
+            self._names = NameIndex((cid, f"{nkey} {name_key(latin or '')}") for cid, nkey, latin in rows)
+        return self._names
+
+    def search_names(self, query: str, limit: int = 20) -> list[tuple[Candidate, float]]:
+        """Candidates whose name matches ``query`` in any script, best first."""
+        found = []
+        for cid, score in self.name_index().search(query, limit):
+            candidate = self.candidate(cid)
+            if candidate is not None:
+                found.append((candidate, score))
+        return found
+
+    def find_area(self, text: str) -> str | None:
+        """The area a question names ("кандидаты в Жетысу", "Алматы облысының ...")."""
+        words = key(text).split()
+        wants_region = any(w.startswith(_AREA_WORDS) for w in words)
+        best: tuple[int, bool, str] | None = None
+        for alias, area_id, is_region in self._area_keys:
+            n = len(alias)
+            for i in range(len(words) - n + 1):
+                if all(words[i + j].startswith(alias[j]) for j in range(n)):
+                    rank = (n, is_region == wants_region, area_id)
+                    if best is None or rank > best:
+                        best = rank
+        return best[2] if best else None
+
+    def find_party(self, text: str) -> str | None:
+        """The party a question names (any of its names or aliases, as whole words)."""
+        folded = f" {key(text)} "
+        hits = [(len(k), pid) for k, pid in self._party_keys.items() if f" {k} " in folded]
+        return max(hits)[1] if hits else None
+
+    @staticmethod
+    def mentions_candidates(text: str) -> bool:
+        """True when the question is about candidates (кандидат, үміткер, calon...)."""
+        return any(w.startswith(CANDIDATE_WORDS) for w in key(text).split())
+
+    def by_area(self, area_id: str, limit: int = 50) -> list[Candidate]:
+        """Candidates standing in an area (or its sub-areas), alphabetical."""
+        area_ids = [a for a in self.areas if self.top_area(a) == area_id or a == area_id]
+        marks = ",".join("?" * len(area_ids))
+        rows = self.db.execute(
+            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY c.name_key, c.birth_year LIMIT ?",
+            [*area_ids, limit],
+        )
+        return [_candidate(r) for r in rows]
+
+    def by_party(self, party_id: str, limit: int = 50) -> list[Candidate]:
+        """Candidates nominated by a party, alphabetical."""
+        rows = self.db.execute(
+            _CANDIDATE_SQL + " WHERE c.party_id = ? ORDER BY c.name_key, c.birth_year LIMIT ?",
+            [party_id, limit],
+        )
+        return [_candidate(r) for r in rows]
+
+    # --- statistics -------------------------------------------------------------------------
+    def stats(self, election_id: str) -> ElectionStats | None:
+        """Candidates, seats and nomination shares of an election."""
+        election = self.elections.get(election_id)
+        if election is None:
+            return None
+        total, party, sample = self.db.execute(
+            """SELECT count(*), count(c.party_id), max(c.is_sample) FROM candidates c
+               JOIN ballots b ON b.id = c.ballot_id
+               WHERE b.election_id = ? AND c.status IN ('registered', 'elected')""",
+            [election_id],
+        ).fetchone()
+        if total:
+            seats = (
+                self.db.execute(
+                    "SELECT sum(seats) FROM ballots WHERE election_id = ?", [election_id]
+                ).fetchone()[0]
+                or election["seats"]
+            )
+            return ElectionStats(election_id, total, seats, party, total - party, True, bool(sample))
+        if election["registered_candidates"]:
+            return ElectionStats(
+                election_id,
+                election["registered_candidates"],
+                election["seats"],
+                election["party_nominated"] or 0,
+                election["self_nominated"] or 0,
+                False,
+                bool(election["is_sample"]),
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """What a free-text message asks of the candidate database."""
+
+    kind: str  # "area", "party" or "names"
+    value: str  # area ID, party ID or the query text
+    results: tuple[Candidate, ...]
+
+
+SURE_NAME = 0.93  # a message is taken for a name only when every word matches this well
+SURE_SINGLE_WORD = 0.95  # one word ("аким") must match a name almost exactly ("Акимов" does not)
+PARTY_WORDS = ("partia", "partii", "parti", "party", "partai")
+
+
+def _names_party(directory: CandidateDirectory, text: str) -> str | None:
+    """A party named as such: with a party word or quotes, or as (nearly) the whole message.
+
+    Party names can be everyday words ("Ауыл" is also "village"), so a bare mention inside a
+    longer question is not enough.
+    """
+    words = key(text).split()
+    explicit = any(w.startswith(PARTY_WORDS) for w in words) or "«" in text or '"' in text
+    return directory.find_party(text) if explicit or len(words) <= 3 else None
+
+
+def route_text(
+    directory: CandidateDirectory, text: str, faq_confident: bool = False
+) -> CandidateQuery | None:
+    """Decide whether a message asks for candidates (by area, party or name); None: the FAQ's.
+
+    A listing with no loaded candidates falls through to the FAQ; when the FAQ has a
+    confident answer, only an exact name match takes precedence over it.
+    """
+    about_candidates = directory.mentions_candidates(text)
+    if about_candidates:
+        area = directory.find_area(text)
+        if area is not None and (results := directory.by_area(area)):
+            return CandidateQuery("area", area, tuple(results))
+    party = _names_party(directory, text)
+    if party is not None and (results := directory.by_party(party)):
+        return CandidateQuery("party", party, tuple(results))
+    words = name_key(text).split()
+    if 1 <= len(words) <= 4 and not about_candidates:
+        needed = 0.999 if faq_confident else SURE_SINGLE_WORD if len(words) == 1 else SURE_NAME
+        hits = [c for c, score in directory.search_names(text) if score >= needed]
+        if hits:
+            return CandidateQuery("names", text, tuple(hits))
+    return None

@@ -1,0 +1,120 @@
+"""The voter-facing core: answers questions from the FAQ without any Telegram code.
+
+Handlers, the local console and ``python -m bot ask`` all go through :class:`Assistant`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import sqlite_utils
+
+from bot.content.reference import ensure_reference_data
+from bot.faq import feedback
+from bot.faq.entries import (
+    FAQ_DIR,
+    OUT_OF_SCOPE_FILE,
+    FaqEntry,
+    ensure_seeded,
+    load_out_of_scope,
+    read_faq,
+    reload_faq,
+)
+from bot.faq.matcher import REJECT, FaqMatcher, Thresholds
+from bot.languages import DEFAULT_LANG, Lang
+from bot.text.langdetect import LanguageDetector
+from bot.text.normalize import has_letters, normalize
+
+ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
+
+THRESHOLDS = Thresholds()  # calibrated defaults, see bot.matcher.Thresholds
+SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the assistant makes of one question."""
+
+    kind: ReplyKind
+    lang: Lang  # language to reply in
+    detected: Lang | None  # language the question is written in
+    topic: str | None = None
+    score: float = 0.0
+    suggestions: tuple[str, ...] = ()
+
+
+class Assistant:
+    """FAQ answers, language detection and the anonymous feedback log over one database."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        faq_dir: Path = FAQ_DIR,
+        out_of_scope_file: Path = OUT_OF_SCOPE_FILE,
+    ) -> None:
+        self.db = db
+        self.faq_dir = faq_dir
+        self.out_of_scope_file = out_of_scope_file
+        ensure_seeded(db, faq_dir)
+        ensure_reference_data(db)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the matcher and language model from the stored FAQ."""
+        entries = read_faq(self.db)
+        self.entries: dict[str, FaqEntry] = {e.topic: e for e in entries if e.published}
+        self.drafts: dict[str, FaqEntry] = {e.topic: e for e in entries if not e.published}
+        phrasings = [
+            (e.topic, text)
+            for e in self.entries.values()
+            for lang in e.questions
+            for text in (*e.questions[lang], e.titles[lang])
+        ]
+        phrasings += [(REJECT, q) for qs in load_out_of_scope(self.out_of_scope_file).values() for q in qs]
+        self.matcher = FaqMatcher(phrasings, THRESHOLDS)
+        corpus: dict[Lang, list[str]] = {}
+        for e in self.entries.values():
+            for lang in e.questions:
+                corpus.setdefault(lang, []).extend((*e.questions[lang], e.answers[lang]))
+        self.detector = LanguageDetector(corpus)
+
+    def reload(self) -> int:
+        """Replace the stored FAQ from the seed files and rebuild; return the entry count."""
+        count = reload_faq(self.db, self.faq_dir)
+        self.refresh()
+        return count
+
+    def entry(self, topic: str) -> FaqEntry | None:
+        """A published entry, or None (unknown topics and drafts are never served)."""
+        return self.entries.get(topic)
+
+    def detect(self, text: str, hint: Lang | None = None) -> Lang | None:
+        """The language ``text`` is written in (``hint`` decides when unsure)."""
+        return self.detector.detect(text, hint).lang
+
+    def ask(
+        self,
+        text: str,
+        ui_lang: Lang | None = None,
+        reply_lang: Lang | None = None,
+        record: bool = True,
+    ) -> Reply:
+        """Answer, suggest or admit not knowing; unanswered questions are recorded."""
+        detection = self.detector.detect(text, ui_lang)
+        detected = detection.lang
+        if detection.confidence < SURE_LANGUAGE and ui_lang is not None:
+            lang = reply_lang or ui_lang  # "ok?", "akim": keep the user's language
+        else:
+            lang = reply_lang or detected or ui_lang or DEFAULT_LANG
+        if not has_letters(normalize(text)):
+            return Reply("no_text", lang, detected)
+        match = self.matcher.match(text)
+        if match.topic is not None:
+            return Reply("answer", lang, detected, match.topic, match.score)
+        if match.suggestions:
+            return Reply("suggest", lang, detected, None, match.score, match.suggestions)
+        if record:
+            feedback.record_unanswered(self.db, text, detected, "no_match")
+        return Reply("unknown", lang, detected, None, match.score)

@@ -1,0 +1,188 @@
+"""Fuzzy matching of free-text questions to FAQ topics.
+
+Every phrasing is normalised and folded once, at index time (:mod:`bot.text.normalize`), so
+Kazakh in Cyrillic, Latin and Russian-keyboard spelling meet. A question is scored
+against all phrasings with a TF-IDF cosine over word tokens, 5-letter word prefixes
+(a cheap stem for Kazakh and Russian endings) and character 3-grams, computed from a
+numpy inverted index. The best phrasings are reranked with a rapidfuzz similarity, each
+topic keeps its best phrasing, and that score is blended with the cosine to the topic's
+centroid (all its phrasings together), so evidence spread over many phrasings counts.
+The decision is:
+
+* answer when the top topic clears ``answer_threshold`` and beats the runner-up by ``margin``;
+* "did you mean" (up to three topics) when it clears ``suggest_threshold``;
+* otherwise "I don't know".
+
+Example questions filed under the topic :data:`REJECT` (other countries' elections, small
+talk...) are indexed like any topic; a question closest to them is never answered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from bot.text.normalize import key
+from bot.text.postings import PostingIndex, top_rows
+
+MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
+TOP_DOCS = 40  # phrasings reranked with the fuzzy score
+MAX_DF = 0.3  # features in more phrasings than this share carry no signal
+# At query time, phrase-level scoring skips features in more phrasings than this share (at
+# least MIN_POSTINGS_CAP): they cost the most and weigh the least. Topic centroids keep them.
+POSTINGS_SHARE = 0.04
+MIN_POSTINGS_CAP = 400
+
+# Question and filler words: rare in a small FAQ, so TF-IDF would overrate them; they
+# count as a word, without n-grams or prefix.
+_STOPWORDS_TEXT = """
+    бұл осы сол ол не неше қандай қалай қай қайда кім ма ме ба бе па пе мен және де да
+    деген дегеніміз туралы үшін керек бола болады ма екен ғой еді
+    это что как где кто ли и в на по о об про для с а или у же вообще такое такой такая
+    мне я можно нужно ли есть какой какие каким
+    apa itu yang di ke dari dan atau untuk dengan saya aku bisa apakah bagaimana gimana
+    dong sih ya nya adalah ini ada
+"""
+STOPWORDS: frozenset[str] = frozenset(key(w) for w in _STOPWORDS_TEXT.split())
+
+
+def features(folded: str) -> Counter[str]:
+    """The weighted bag of features of a folded text."""
+    bag: Counter[str] = Counter()
+    for word in folded.split():
+        if word in STOPWORDS:
+            bag["w:" + word] += 1
+            continue
+        bag["w:" + word] += 2
+        if len(word) > 5:
+            bag["p:" + word[:5]] += 1
+        padded = f" {word} "
+        for i in range(len(padded) - 2):
+            bag[padded[i : i + 3]] += 1
+    return bag
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topic and how well the question matches it (0..1)."""
+
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one question."""
+
+    topic: str | None  # answered topic, or None
+    score: float  # score of the best topic
+    suggestions: tuple[str, ...] = ()  # "did you mean" topics when not answered
+    ranking: tuple[Candidate, ...] = field(default=(), repr=False)
+
+
+REJECT = "-out-of-scope-"  # topic of the example questions that must not be answered
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, calibrated on tests/data/labelled_questions.csv with
+    benchmarks/calibrate_thresholds.py (answered right 91.7%, wrong 0.3%, out of scope 1.5%)."""
+
+    answer: float = 0.28
+    suggest: float = 0.2
+    margin: float = 0.04
+
+
+class FaqMatcher:
+    """An index of (topic, phrasing) pairs answering free-text questions."""
+
+    def __init__(
+        self,
+        phrasings: Iterable[tuple[str, str]],
+        thresholds: Thresholds | None = None,
+        fuzzy_weight: float = 0.2,
+        centroid_weight: float = 0.8,
+    ) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self.fuzzy_weight = fuzzy_weight
+        self.centroid_weight = centroid_weight
+        topics: list[str] = []
+        topic_index: dict[str, int] = {}
+        doc_topic: list[int] = []
+        self._doc_keys: list[str] = []
+        bags: list[Counter[str]] = []
+        for topic, text in phrasings:
+            folded = key(text)[:MAX_QUERY_CHARS]
+            if not folded:
+                continue
+            if topic not in topic_index:
+                topic_index[topic] = len(topics)
+                topics.append(topic)
+            doc_topic.append(topic_index[topic])
+            self._doc_keys.append(folded)
+            bags.append(features(folded))
+        self.topics = topics
+        self._doc_topic = np.array(doc_topic, dtype=np.int32)
+        n_docs = len(bags)
+        df: Counter[str] = Counter(f for bag in bags for f in bag)
+        limit = max(2, MAX_DF * n_docs)
+        self._idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
+        self._phrases = PostingIndex([self._weights(bag) for bag in bags])
+        topic_bags: list[Counter[str]] = [Counter() for _ in topics]
+        for doc, bag in enumerate(bags):
+            topic_bags[doc_topic[doc]].update(bag)
+        self._centroids = PostingIndex([self._weights(bag) for bag in topic_bags])
+        self._n_docs = n_docs
+
+    def _weights(self, bag: Counter[str]) -> dict[str, float]:
+        vec = {f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf}
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        return {f: w / norm for f, w in vec.items()}
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """Topics ordered by score, best first (at most ``limit``)."""
+        folded = key(question)[:MAX_QUERY_CHARS]
+        if not folded or not self._n_docs:
+            return []
+        qvec = self._weights(features(folded))
+        cosine = self._phrases.scores(qvec, max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE)))
+        if cosine is None:
+            return []
+        best: dict[int, float] = {}
+        fw = self.fuzzy_weight
+        for doc in top_rows(cosine, TOP_DOCS):
+            cos = float(cosine[doc])
+            fuzzy = fuzz.ratio(folded, self._doc_keys[doc]) / 100
+            score = (1 - fw) * cos + fw * fuzzy
+            topic = int(self._doc_topic[doc])
+            if score > best.get(topic, 0.0):
+                best[topic] = score
+        centroid = self._centroids.scores(qvec)
+        cw = self.centroid_weight
+        combined = {t: (1 - cw) * s + cw * float(centroid[t]) for t, s in best.items()}  # type: ignore[index]
+        ranked = sorted(combined.items(), key=lambda item: -item[1])[:limit]
+        return [Candidate(self.topics[t], round(s, 4)) for t, s in ranked]
+
+    def match(self, question: str) -> Match:
+        """Decide whether to answer, offer "did you mean", or say "I don't know"."""
+        ranking = self.rank(question)
+        if not ranking:
+            return Match(None, 0.0)
+        t = self.thresholds
+        top = ranking[0]
+        if top.topic == REJECT:  # closest to a question we must not answer
+            return Match(None, top.score, ranking=tuple(ranking))
+        runner_up = ranking[1].score if len(ranking) > 1 else 0.0
+        if top.score >= t.answer and top.score - runner_up >= t.margin:
+            return Match(top.topic, top.score, ranking=tuple(ranking))
+        suggestions = tuple(
+            c.topic
+            for c in ranking[:3]
+            if c.topic != REJECT and c.score >= t.suggest and c.score >= top.score - 0.15
+        )
+        return Match(None, top.score, suggestions, tuple(ranking))

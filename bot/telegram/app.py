@@ -1,0 +1,164 @@
+"""Wiring the core to aiogram: dispatcher, bot, profile, polling and webhook.
+
+Besides this module, the console, local_chat, command_menus, sender and scheduler import aiogram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.utils.i18n import I18n
+
+from bot.abroad.missions import MissionDirectory
+from bot.admin.admins import Admins
+from bot.candidates.directory import CandidateDirectory
+from bot.config import Settings
+from bot.conversation.assistant import Assistant
+from bot.i18n import DOMAIN, LOCALES_DIR, gettext
+from bot.languages import DEFAULT_LANG, LANGS, Lang
+from bot.telegram.command_menus import commands, set_admin_menu
+from bot.telegram.scheduler import run_scheduler
+from handlers import setup_routers
+from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool = True) -> Dispatcher:
+    """A dispatcher with the assistant injected, i18n, throttling and every router."""
+    dp = Dispatcher(storage=MemoryStorage())
+    dp["assistant"] = assistant
+    dp["directory"] = CandidateDirectory(assistant.db)
+    dp["missions"] = MissionDirectory(assistant.db)
+    dp["settings"] = settings
+    dp["admins"] = Admins(assistant.db, settings.admin_ids)
+    i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
+    UserLocaleMiddleware(i18n, assistant).setup(dp)
+    if throttle:
+        throttling = ThrottlingMiddleware()
+        dp.message.outer_middleware(throttling)
+        dp.callback_query.outer_middleware(throttling)
+    dp.include_router(setup_routers())
+    _run_reminders_while_up(dp, assistant, settings)
+    return dp
+
+
+def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Settings) -> None:
+    """Start the reminder scheduler when polling or the webhook starts; stop it with them."""
+    tasks: list[asyncio.Task] = []
+    wakeup = dp["outbox_wakeup"] = asyncio.Event()  # set it to send queued messages now
+
+    async def start(bot: Bot) -> None:
+        interval, rate = settings.reminder_interval_seconds, settings.send_rate_per_second
+        tasks.append(asyncio.create_task(run_scheduler(bot, assistant.db, interval, rate, wakeup)))
+
+    async def stop() -> None:
+        while tasks:
+            task = tasks.pop()
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    dp.startup.register(start)
+    dp.shutdown.register(stop)
+
+
+def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """A bot for ``settings.bot_token``, on a self-hosted Bot API server if configured."""
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    assert settings.bot_token is not None
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def description(lang: Lang) -> str:
+    """The bot's description (shown before /start) in ``lang``."""
+    return gettext(
+        "Saylau answers questions about elections in Kazakhstan: dates, maslikhats and akims, "
+        "how and where to vote, voting abroad, candidates. Neutral, with sources. "
+        "Ask in Kazakh, Russian or Indonesian.",
+        lang,
+    )
+
+
+async def set_admin_menus(bot: Bot, admins: Admins) -> None:
+    """Show admin commands in each admin's private chat only (chat-scoped command menus)."""
+    for user_id in admins.all():
+        await set_admin_menu(bot, user_id)
+
+
+async def set_profile(bot: Bot, admins: Admins | None = None) -> None:
+    """Set command menus and descriptions for each language (and the default)."""
+    for lang in (None, *LANGS):
+        text_lang: Lang = lang or DEFAULT_LANG
+        await bot.set_my_commands(commands(text_lang), language_code=lang)
+        await bot.set_my_description(description(text_lang), language_code=lang)
+        await bot.set_my_short_description(
+            gettext("Elections in Kazakhstan: neutral answers with sources.", text_lang),
+            language_code=lang,
+        )
+    if admins is not None:
+        await set_admin_menus(bot, admins)
+
+
+async def run_polling(bot: Bot, dp: Dispatcher) -> None:
+    """Long polling until interrupted."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    await set_profile(bot, dp["admins"])
+    me = await bot.get_me()
+    log.info("Polling as @%s", me.username)
+    await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+
+
+async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+    """Serve Telegram's webhook calls, checked with a secret token, until interrupted."""
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    secret = (
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    )
+    assert settings.webhook_url is not None
+    url = settings.webhook_url + WEBHOOK_PATH
+
+    async def on_startup(bot: Bot) -> None:
+        await set_profile(bot, dp["admins"])
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
+        log.info("Webhook set to %s", url)
+
+    dp.startup.register(on_startup)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web_server_host, settings.web_server_port)
+    await site.start()
+    log.info("Listening on %s:%s", settings.web_server_host, settings.web_server_port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("Stopping the webhook server")
+        await runner.cleanup()

@@ -1,0 +1,2 @@
+"""Text: normalisation and the folded key where all scripts meet, language detection,
+name keys, compact postings, and locale formats (dates, alphabetical order)."""

@@ -1,0 +1,2 @@
+"""Voters' routers: start and language, menu, questions, candidates, dates, abroad,
+reminders, inline mode."""

@@ -1,0 +1,129 @@
+"""Voting abroad: /abroad, missions by country, and the nearest mission to a shared location."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlite_utils
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.abroad.missions import Mission, MissionDirectory, mission_card, not_found_text
+from bot.calendar.votes import kazakhstan_today, votes
+from bot.conversation.assistant import Assistant
+from bot.conversation.render import abroad_text
+from bot.i18n import gettext
+from bot.languages import Lang
+from bot.text.formatting import alphabetical
+from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
+
+
+def flag(code: str) -> str:
+    """A country's flag emoji from its two-letter code."""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code) if code.isalpha() else ""
+
+
+def countries_keyboard(missions: MissionDirectory, lang: Lang) -> InlineKeyboardMarkup:
+    """One button per country with a mission, named in ``lang``, alphabetical."""
+    names = {code: missions.in_country(code)[0].country_names[lang] for code in missions.countries()}
+    kb = InlineKeyboardBuilder()
+    for code in sorted(names, key=lambda c: alphabetical(names[c])):
+        kb.button(text=f"{flag(code)} {names[code]}", callback_data=MissionCountryCB(country=code))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    """A reply-keyboard button that shares the user's location."""
+    label = "📍 " + _("Share location to find the nearest mission")
+    button = KeyboardButton(text=label, request_location=True)
+    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
+
+
+async def send_mission_cards(
+    message: Message, found: Sequence[Mission], lang: Lang, db: sqlite_utils.Database
+) -> None:
+    """One card per mission, each saying whether and when a polling station opens there."""
+    calendar, today = votes(db), kazakhstan_today()
+    for mission in found:
+        kb = InlineKeyboardBuilder()
+        kb.button(
+            text="🔔 " + gettext("Remind me to vote here", lang),
+            callback_data=RemindHereCB(mission=mission.id),
+        )
+        await message.answer(
+            mission_card(mission, lang, calendar=calendar, today=today), reply_markup=kb.as_markup()
+        )
+
+
+async def send_abroad(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:
+    """How to vote abroad, the next vote, country buttons and the location button."""
+    await message.answer(abroad_text(assistant, lang), reply_markup=countries_keyboard(missions, lang))
+    await message.answer(
+        _("Or share your location, and I will find the nearest mission."), reply_markup=location_keyboard()
+    )
+
+
+def router() -> Router:
+    """Build the router for voting abroad and locations."""
+    r = Router(name="missions")
+
+    @r.message(Command("abroad"))
+    async def abroad(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:
+        """/abroad: the voting-abroad path."""
+        await send_abroad(message, assistant, missions, lang)
+
+    @r.callback_query(MenuCB.filter(F.section == "missions"))
+    async def abroad_button(
+        query: CallbackQuery, assistant: Assistant, missions: MissionDirectory, lang: Lang
+    ) -> None:
+        """The "countries and missions" button of the abroad section."""
+        await query.answer()
+        if isinstance(query.message, Message):
+            await send_abroad(query.message, assistant, missions, lang)
+
+    @r.callback_query(MissionCountryCB.filter())
+    async def country(
+        query: CallbackQuery,
+        callback_data: MissionCountryCB,
+        assistant: Assistant,
+        missions: MissionDirectory,
+        lang: Lang,
+    ) -> None:
+        """The missions of the chosen country."""
+        found = missions.in_country(callback_data.country)
+        if not found or not isinstance(query.message, Message):
+            await query.answer(
+                _("This country is not in my list of missions. Open the list again: /abroad"), show_alert=True
+            )
+            return
+        await query.answer()
+        await send_mission_cards(query.message, found, lang, assistant.db)
+
+    @r.message(F.location)
+    async def location(
+        message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang
+    ) -> None:
+        """The nearest mission to the shared location, with the distance; removes the location button."""
+        assert message.location is not None
+        found = missions.nearest(message.location.latitude, message.location.longitude)
+        if found is None:
+            await message.answer(not_found_text(lang), reply_markup=ReplyKeyboardRemove())
+            return
+        mission, km = found
+        card = mission_card(mission, lang, km, calendar=votes(assistant.db), today=kazakhstan_today())
+        await message.answer(
+            _("The nearest mission of Kazakhstan to you:") + "\n\n" + card, reply_markup=ReplyKeyboardRemove()
+        )
+
+    return r
