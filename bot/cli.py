@@ -2,7 +2,8 @@
 
 * ``python -m bot`` runs the bot on Telegram when ``BOT_TOKEN`` is set (polling, or a
   webhook when ``WEBHOOK_URL`` is set), otherwise a local console chat.
-* ``python -m bot ask [--lang kk|ru|id] [--json] TEXT|-`` answers from the command line.
+* ``python -m bot ask [--lang kk|ru|id] [--ui kk|ru|id] [--json] TEXT|-`` answers from the
+  command line, through the same conversation core as Telegram.
 * ``python -m bot content check|reload`` validates the seed files / loads them into SQLite.
 """
 
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (Telegram with BOT_TOKEN, else a local console)")
     ask = sub.add_parser("ask", help="answer questions from the command line")
     ask.add_argument("--lang", choices=LANGS, help="answer in this language (default: the question's)")
+    ask.add_argument(
+        "--ui", choices=LANGS, help="the user's interface language, for texts that show none (names, places)"
+    )
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("text", nargs="+", help="the question, or - to read one per line from stdin")
     cand = sub.add_parser("candidates", help="the candidate database")
@@ -61,33 +65,36 @@ def _open(settings: Settings) -> Assistant:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    """Answer each question; print text or JSON lines."""
-    from bot.conversation.render import topic_answer
+    """Answer each question through the conversation core; print text or JSON lines."""
+    from bot.abroad.missions import MissionDirectory
+    from bot.candidates.directory import CandidateDirectory
+    from bot.conversation.core import Knowledge, respond
+    from bot.conversation.render import reply_plain
 
     assistant = _open(settings)
+    knowledge = Knowledge(assistant, CandidateDirectory(assistant.db), MissionDirectory(assistant.db))
     texts = args.text
     questions = [line.rstrip("\n") for line in sys.stdin] if texts == ["-"] else [" ".join(texts)]
     for question in questions:
         if not question.strip():
             continue
-        reply = assistant.ask(question, ui_lang=args.lang, reply_lang=args.lang, record=False)
-        answer = topic_answer(assistant, reply.topic, reply.lang, html=False) if reply.topic else None
+        reply = respond(question, args.ui, knowledge, reply_lang=args.lang)
+        answer = reply_plain(assistant, reply)
         if args.json:
             record = {
                 "query": question,
                 "lang": reply.detected,
+                "reply_lang": reply.lang,
+                "kind": reply.kind,
                 "id": reply.topic,
                 "score": round(reply.score, 4),
                 "suggestions": list(reply.suggestions),
                 "answer": answer,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
-        elif answer:
-            print(answer + "\n", flush=True)
         else:
             titles = [assistant.entries[t].titles[reply.lang] for t in reply.suggestions]
-            hint = f" Did you mean: {'; '.join(titles)}?" if titles else ""
-            print(f"[no confident answer, score {reply.score:.2f}]{hint}\n", flush=True)
+            print("\n".join([answer, *(f"  • {title}" for title in titles)]) + "\n", flush=True)
     return 0
 
 
@@ -145,6 +152,7 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings) -> int:
     """Run on Telegram, or the local console without a token."""
+    from bot.abroad import gazetteer
     from bot.telegram.app import create_bot, create_dispatcher, run_polling, run_webhook
 
     assistant = _open(settings)
@@ -158,6 +166,7 @@ def cmd_run(settings: Settings) -> int:
     bot = create_bot(settings)
     dp = create_dispatcher(assistant, settings)
     dp["directory"].name_index()  # build now, not on the first voter's message
+    gazetteer.warm_up()
     if settings.webhook_url:
         asyncio.run(run_webhook(bot, dp, settings))
     else:

@@ -7,14 +7,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.conversation.assistant import Assistant
+from bot.languages import Lang
 from handlers.keyboards import main_menu
 
 
-async def unknown_command_reply(message: Message, assistant: Assistant) -> None:
+async def unknown_command_reply(message: Message, assistant: Assistant, lang: Lang) -> None:
     """A command the bot does not have (or that this user may not use)."""
     await message.answer(
         _("I don't know this command. Choose a topic or type your question:"),
-        reply_markup=main_menu(assistant),
+        reply_markup=main_menu(assistant, lang),
     )
 
 
@@ -25,11 +26,11 @@ def router() -> Router:
     r.message(F.text.startswith("/"))(unknown_command_reply)
 
     @r.message()
-    async def not_text(message: Message, assistant: Assistant) -> None:
+    async def not_text(message: Message, assistant: Assistant, lang: Lang) -> None:
         """Stickers, photos, voice, files, locations...: ask for text."""
         await message.answer(
             _("I can only read text messages. Please type your question, or choose a topic:"),
-            reply_markup=main_menu(assistant),
+            reply_markup=main_menu(assistant, lang),
         )
 
     @r.callback_query()

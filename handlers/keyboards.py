@@ -13,18 +13,18 @@ from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
 
 
-def section_titles() -> dict[str, str]:
-    """Main-menu section labels in the current interface language."""
+def section_titles(lang: Lang) -> dict[str, str]:
+    """Main-menu section labels in ``lang``."""
     return {
-        "dates": "🗓 " + _("Election dates"),
-        "local": "🏛 " + _("Maslikhat, akim, parliament"),
-        "vote": "🗳 " + _("How to vote"),
-        "abroad": "🌍 " + _("Voting abroad, embassies"),
-        "candidates": "👥 " + _("Candidates"),
-        "ask": "❓ " + _("Ask a question"),
-        "about": "ℹ️ " + _("About the bot"),
-        MORE: "➕ " + _("More topics"),
-        "language": "🌐 " + _("Language"),
+        "dates": "🗓 " + gettext("Election dates", lang),
+        "local": "🏛 " + gettext("Maslikhat, akim, parliament", lang),
+        "vote": "🗳 " + gettext("How to vote", lang),
+        "abroad": "🌍 " + gettext("Voting abroad, embassies", lang),
+        "candidates": "👥 " + gettext("Candidates", lang),
+        "ask": "❓ " + gettext("Ask a question", lang),
+        "about": "ℹ️ " + gettext("About the bot", lang),
+        MORE: "➕ " + gettext("More topics", lang),
+        "language": "🌐 " + gettext("Language", lang),
     }
 
 
@@ -37,9 +37,9 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def main_menu(assistant: Assistant) -> InlineKeyboardMarkup:
-    """The main menu: every topic is two taps away."""
-    titles = section_titles()
+def main_menu(assistant: Assistant, lang: Lang) -> InlineKeyboardMarkup:
+    """The main menu in ``lang``: every topic is two taps away."""
+    titles = section_titles(lang)
     kb = InlineKeyboardBuilder()
     sections = ["dates", "local", "vote", "abroad", "candidates", "ask", "about"]
     if section_topics(MORE, assistant.entries):
@@ -64,11 +64,13 @@ def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKe
 
 
 def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
-    """Helpful / not helpful under an answer, and the menu."""
+    """Helpful / not helpful under an answer, and the menu, in the answer's language."""
     kb = InlineKeyboardBuilder()
-    kb.button(text="👍 " + _("Helpful"), callback_data=VoteCB(topic=topic, lang=lang, helpful=1))
-    kb.button(text="👎 " + _("Not helpful"), callback_data=VoteCB(topic=topic, lang=lang, helpful=0))
-    kb.button(text="☰ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    kb.button(text="👍 " + gettext("Helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=1))
+    kb.button(
+        text="👎 " + gettext("Not helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=0)
+    )
+    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
     kb.adjust(2, 1)
     return kb.as_markup()
 

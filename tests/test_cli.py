@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.conversation.render import dont_know
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -39,12 +41,15 @@ def test_ask_json_from_stdin(tmp_path: Path) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["query"] for r in records] == questions[:5]  # the empty line is skipped
     for record in records:
-        assert set(record) == {"query", "lang", "id", "score", "suggestions", "answer"}
+        assert set(record) == {"query", "lang", "reply_lang", "kind", "id", "score", "suggestions", "answer"}
     assert [r["lang"] for r in records] == ["kk", "kk", "ru", "id", "ru"]
     assert [r["id"] for r in records[:4]] == ["voting-hours", "voting-hours", "who-can-vote", "voting-abroad"]
     assert "07:00" in records[0]["answer"] and "Дереккөз" in records[0]["answer"]
     assert "<b>" not in records[0]["answer"]  # plain text on the command line
-    assert records[4]["id"] is None and records[4]["answer"] is None
+    assert records[4]["id"] is None and records[4]["kind"] == "unknown"
+    assert records[4]["answer"] == dont_know("ru")  # what a voter reads, as in the chat
+    assert [r["kind"] for r in records[:4]] == ["faq"] * 4
+    assert [r["reply_lang"] for r in records] == ["kk", "kk", "ru", "id", "ru"]
 
 
 def test_ask_text_with_forced_language(tmp_path: Path) -> None:

@@ -118,8 +118,10 @@ async def test_interface_stays_in_chosen_language(chat_factory, assistant: Assis
     chat = chat_factory(language_code="ru")
     answer = only_message(await chat.send("Jam berapa TPS dibuka?"))
     labels = [label for label, _ in buttons(answer.reply_markup)]
-    assert "👍 Полезно" in labels  # buttons in the interface language
+    assert "👍 " + gettext("Helpful", "id") in labels  # buttons in the reply's language
     assert "Sumber" in answer.text  # answer in the question's language
+    menu = only_message(await chat.send("/menu"))
+    assert menu.text == gettext("Choose a topic:", "ru")  # the interface stays Russian
 
 
 async def test_not_helpful_records_question_without_identity(
@@ -308,7 +310,7 @@ async def test_error_is_logged_and_apologised(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(assistant, "ask", boom)
+    monkeypatch.setattr(assistant.matcher, "match", boom)
     chat = chat_factory(language_code="ru")
     reply = only_message(await chat.send("когда выборы?"))
     assert reply.text == gettext(

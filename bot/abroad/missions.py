@@ -21,6 +21,7 @@ from babel import Locale
 from babel.dates import format_time, get_timezone_gmt
 from babel.numbers import format_decimal
 
+from bot.abroad import gazetteer
 from bot.calendar.votes import Vote, kazakhstan_today, upcoming
 from bot.db import get_meta, set_meta, utcnow
 from bot.faq.entries import CONTENT_DIR, ContentError
@@ -367,8 +368,15 @@ class MissionDirectory:
         best = max(scores.values(), default=0)
         return sorted(code for code, score in scores.items() if score == best)
 
-    def find(self, text: str) -> list[Mission]:
-        """Missions in the city, else the country, a message names (inflected forms too)."""
+    def find(
+        self, text: str, cities_abroad: bool = False, ignore: frozenset[str] = frozenset()
+    ) -> list[Mission]:
+        """Missions in the city, else the country, a message names (inflected forms too).
+
+        With ``cities_abroad``, a city without a mission of its own ("Казань", "Osaka") gives
+        its country's missions (GeoNames, :mod:`bot.abroad.gazetteer`); folded words in
+        ``ignore`` are never read as such a city.
+        """
         words = key(text).split()
         cities = {m.id: m for alias, m in self._cities if self._mentions(words, alias)}
         if cities:
@@ -376,12 +384,20 @@ class MissionDirectory:
         countries = {code for alias, code in self._countries if self._mentions(words, alias)}
         if not countries:
             countries = set(self.named_countries(text))
+        if not countries and cities_abroad:
+            countries = set(gazetteer.countries_named(text, ignore))
         return [m for m in self.missions if m.country in countries]
 
-    def countries_without_mission(self, text: str) -> list[str]:
-        """Codes of the countries a message names where there is no mission in the list."""
+    def countries_without_mission(
+        self, text: str, cities_abroad: bool = False, ignore: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Codes of the countries a message names (or, with ``cities_abroad``, whose cities it
+        names) where there is no mission in the list."""
         have = set(self.countries())
-        return [code for code in self.named_countries(text) if code not in have]
+        codes = self.named_countries(text)
+        if not codes and cities_abroad:
+            codes = gazetteer.countries_named(text, ignore)
+        return [code for code in codes if code not in have]
 
     def nearest(self, latitude: float, longitude: float) -> tuple[Mission, float] | None:
         """The closest mission to a location, and its distance in km."""

@@ -25,12 +25,13 @@ from bot.faq.entries import (
 from bot.faq.matcher import REJECT, FaqMatcher, Thresholds
 from bot.languages import DEFAULT_LANG, Lang
 from bot.text.langdetect import LanguageDetector
-from bot.text.normalize import has_letters, normalize
+from bot.text.normalize import has_letters, key, normalize
 
 ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
 
 THRESHOLDS = Thresholds()  # calibrated defaults, see bot.matcher.Thresholds
 SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
+PLACE_TOPICS = ("embassy", "voting-abroad")  # their phrasings name places
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ class Reply:
     topic: str | None = None
     score: float = 0.0
     suggestions: tuple[str, ...] = ()
+
+
+def _common_words(text: str) -> list[str]:
+    """Folded words of ``text`` without the capitalised ones after the first (proper nouns)."""
+    tokens = text.split()
+    return [
+        w for i, token in enumerate(tokens) if i == 0 or not token[:1].isupper() for w in key(token).split()
+    ]
 
 
 class Assistant:
@@ -79,6 +88,20 @@ class Assistant:
             for lang in e.questions:
                 corpus.setdefault(lang, []).extend((*e.questions[lang], e.answers[lang]))
         self.detector = LanguageDetector(corpus)
+        words: dict[Lang, set[str]] = {}
+        for e in self.entries.values():  # questions only, and no proper nouns: names show no language
+            for lang in e.questions:
+                words.setdefault(lang, set()).update(w for t in e.questions[lang] for w in _common_words(t))
+        # Words of one language only: a short text needs one to show its language ("Tokayev",
+        # in every language's answers, shows none).
+        self.distinctive: dict[Lang, frozenset[str]] = {
+            lang: frozenset(own.difference(*(words[o] for o in words if o != lang)))
+            for lang, own in words.items()
+        }
+        # Words voters use for topics other than places abroad: never read as a city's name.
+        self.vocabulary = frozenset(
+            word for topic, text in phrasings if topic not in PLACE_TOPICS for word in key(text).split()
+        )
 
     def reload(self) -> int:
         """Replace the stored FAQ from the seed files and rebuild; return the entry count."""

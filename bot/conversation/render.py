@@ -7,10 +7,25 @@ import re
 from datetime import date
 from html import escape
 
+from bot.abroad.missions import country_name, mission_card, no_mission_text
 from bot.calendar.votes import kazakhstan_today, next_election_text, next_vote_abroad_text, votes
+from bot.candidates.directory import Candidate, CandidateQuery
+from bot.candidates.render import found_text
 from bot.conversation.assistant import Assistant
+from bot.conversation.replies import (
+    Calendar,
+    CandidateResults,
+    FaqAnswer,
+    MissionCards,
+    NoMission,
+    NoText,
+    OutOfScope,
+    Reply,
+    SmallTalk,
+    Suggestions,
+)
 from bot.faq.entries import FaqEntry
-from bot.i18n import gettext
+from bot.i18n import N_, gettext
 from bot.languages import Lang
 from bot.text.formatting import format_day
 
@@ -70,3 +85,85 @@ def abroad_text(assistant: Assistant, lang: Lang, today: date | None = None) -> 
     parts.append(next_vote_abroad_text(votes(assistant.db), lang, today or kazakhstan_today()))
     parts.append(escape(gettext("Choose a country to see its embassy or consulate:", lang)))
     return "\n\n".join(parts)
+
+
+MAX_RESULTS = 20  # candidates listed under one reply (buttons)
+SMALL_TALK: dict[str, str] = {
+    "greeting": N_(
+        "Hello! I answer questions about Kazakhstan's elections: dates, how to vote, voting abroad, "
+        "maslikhats and akims, candidates. Ask in your own words, or choose a topic:"
+    ),
+    "thanks": N_("You are welcome! Ask another question, or choose a topic:"),
+    "who": N_(
+        "I am Saylau, a bot that answers voters' questions about Kazakhstan's elections in Kazakh, "
+        "Russian and Indonesian. Every answer shows its source; I never recommend a party or "
+        "candidate. Ask a question, or choose a topic:"
+    ),
+    "menu": N_("Choose a topic:"),
+    "bye": N_("Goodbye! Come back whenever you have a question about the elections."),
+}
+
+
+def dont_know(lang: Lang) -> str:
+    """The polite "I don't know" that precedes the topic menu."""
+    return gettext(
+        "Sorry, I don't know the answer to that. I noted your question so the team "
+        "can add an answer. Here are the topics I can help with:",
+        lang,
+    )
+
+
+def out_of_scope_text(reply: OutOfScope) -> str:
+    """Another country's elections: say politely what the bot knows."""
+    text = gettext(
+        "I only know about elections in Kazakhstan, so I cannot answer about other countries' "
+        "elections. Ask me about Kazakhstan's votes, or choose a topic:",
+        reply.lang,
+    )
+    if reply.countries:
+        names = ", ".join(country_name(code, reply.lang) for code in reply.countries)
+        text = f"{names}: {text}"
+    return escape(text)
+
+
+def sorted_results(query: CandidateQuery) -> list[Candidate]:
+    """Candidates of a listing alphabetical; names found by search best match first."""
+    results = list(query.results)
+    if query.kind != "names":
+        results.sort(key=lambda c: c.full_name.casefold())
+    return results
+
+
+def reply_texts(assistant: Assistant, reply: Reply, today: date | None = None) -> list[str]:
+    """The messages (Telegram HTML) a reply is sent as: one, or one card per mission."""
+    lang = reply.lang
+    day = today or kazakhstan_today()
+    if isinstance(reply, FaqAnswer | Calendar):
+        text = topic_answer(assistant, str(reply.topic), lang, today=day)
+        return [text if text is not None else dont_know(lang)]
+    if isinstance(reply, Suggestions):
+        return [escape(gettext("I am not sure I understood. Did you mean:", lang))]
+    if isinstance(reply, CandidateResults):
+        results = sorted_results(reply.query)
+        text = found_text(len(results), lang, any(c.is_sample for c in results))
+        if len(results) > MAX_RESULTS:
+            more = gettext("Showing the first {n}; browse all through the Candidates menu.", lang)
+            text += "\n" + more.format(n=MAX_RESULTS)
+        return [text]
+    if isinstance(reply, MissionCards):
+        calendar = votes(assistant.db)
+        return [mission_card(m, lang, calendar=calendar, today=day) for m in reply.missions]
+    if isinstance(reply, NoMission):
+        return [no_mission_text(reply.countries, lang)]
+    if isinstance(reply, SmallTalk):
+        return [escape(gettext(SMALL_TALK[reply.act], lang))]
+    if isinstance(reply, OutOfScope):
+        return [out_of_scope_text(reply)]
+    if isinstance(reply, NoText):
+        return [escape(gettext("Please type your question in words, or choose a topic:", lang))]
+    return [escape(dont_know(lang))]
+
+
+def reply_plain(assistant: Assistant, reply: Reply, today: date | None = None) -> str:
+    """What a voter reads of a reply, without markup (the command line)."""
+    return "\n\n".join(plain(text) for text in reply_texts(assistant, reply, today))

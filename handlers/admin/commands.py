@@ -23,6 +23,7 @@ from bot import audit
 from bot.admin.admins import ADMIN_COMMANDS, Admins
 from bot.content.export import content_archive
 from bot.conversation.assistant import Assistant
+from bot.languages import Lang
 from bot.telegram.command_menus import clear_admin_menu, set_admin_menu
 from handlers.admin import broadcast as admin_broadcast
 from handlers.admin import candidates as admin_candidates
@@ -162,13 +163,13 @@ def router() -> Router:
     r.include_routers(admin, others)
 
     @others.message(Command(*(name for name, _description in ADMIN_COMMANDS)))
-    async def denied(message: Message, assistant: Assistant) -> None:
+    async def denied(message: Message, assistant: Assistant, lang: Lang) -> None:
         """A non-admin tried an admin command: the normal reply, and a log entry."""
         user_id = message.from_user.id if message.from_user else 0
         log.warning("User %s tried admin command %r", user_id, (message.text or "")[:50])
         with assistant.db.atomic():
             audit.record(assistant.db, user_id, "denied", (message.text or "")[:50])
-        await unknown_command_reply(message, assistant)
+        await unknown_command_reply(message, assistant, lang)
 
     @others.callback_query(F.data.startswith("adm"))
     async def denied_button(query: CallbackQuery, assistant: Assistant) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from aiogram import F, Router
@@ -9,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.candidates.directory import Candidate, CandidateDirectory, CandidateQuery
+from bot.candidates.directory import Candidate, CandidateDirectory
 from bot.candidates.render import (
     area_name,
     ballot_title,
@@ -21,12 +22,13 @@ from bot.candidates.render import (
     stats_text,
 )
 from bot.conversation.assistant import Assistant
+from bot.conversation.render import MAX_RESULTS
 from bot.faq.menu import SECTIONS
+from bot.i18n import gettext
 from bot.languages import Lang
 from handlers.callbacks import AreaCB, BallotCB, CardCB, ElectionCB, MenuCB, StatsCB, TopicCB
 
 PAGE = 10
-MAX_RESULTS = 20
 
 
 def _back(kb: InlineKeyboardBuilder, data: str) -> None:
@@ -63,30 +65,14 @@ def candidates_menu(
     return "👥 " + text, kb.as_markup()
 
 
-def results_keyboard(candidates: tuple[Candidate, ...] | list[Candidate]) -> InlineKeyboardMarkup:
-    """One button per candidate (at most MAX_RESULTS), alphabetical as given."""
+def results_keyboard(candidates: Sequence[Candidate], lang: Lang) -> InlineKeyboardMarkup:
+    """One button per candidate (at most MAX_RESULTS), in the order given, and the menu."""
     kb = InlineKeyboardBuilder()
     for candidate in candidates[:MAX_RESULTS]:
         kb.button(text=button_label(candidate), callback_data=CardCB(candidate=candidate.id))
-    kb.button(text="☰ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
     kb.adjust(1)
     return kb.as_markup()
-
-
-async def send_query_results(message: Message, query: CandidateQuery, lang: Lang) -> None:
-    """Reply to a free-text candidate question with the matching candidates."""
-    results = list(query.results)
-    if query.kind != "names":
-        results.sort(key=lambda c: c.full_name.casefold())
-    if not results:
-        await message.answer(_("No candidates found for this request in the loaded lists."))
-        return
-    text = found_text(len(results), lang, any(c.is_sample for c in results))
-    if len(results) > MAX_RESULTS:
-        text += "\n" + _("Showing the first {n}; browse all through the Candidates menu.").format(
-            n=MAX_RESULTS
-        )
-    await message.answer(text, reply_markup=results_keyboard(results))
 
 
 def router() -> Router:

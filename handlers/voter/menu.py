@@ -19,11 +19,11 @@ def router() -> Router:
     r = Router(name="menu")
 
     @r.callback_query(MenuCB.filter(F.section == "home"))
-    async def home(query: CallbackQuery, assistant: Assistant) -> None:
+    async def home(query: CallbackQuery, assistant: Assistant, lang: Lang) -> None:
         """Back to the main menu."""
         await query.answer()
         if isinstance(query.message, Message):
-            await query.message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant))
+            await query.message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant, lang))
 
     @r.callback_query(MenuCB.filter(F.section == "ask"))
     async def ask(query: CallbackQuery) -> None:
@@ -42,7 +42,7 @@ def router() -> Router:
         """List the topics of one section."""
         await query.answer()
         if isinstance(query.message, Message):
-            title = section_titles()[callback_data.section]
+            title = section_titles(lang)[callback_data.section]
             await query.message.answer(
                 title, reply_markup=section_keyboard(assistant, callback_data.section, lang)
             )

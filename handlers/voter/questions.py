@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message, ReplyParameters
 from aiogram.utils.i18n import gettext as _
 
-from bot.abroad.missions import MissionDirectory, no_mission_text
-from bot.candidates.directory import CandidateDirectory, route_text
+from bot.abroad.missions import MissionDirectory
+from bot.candidates.directory import CandidateDirectory
 from bot.conversation.assistant import Assistant
-from bot.faq import feedback, stats
-from bot.i18n import gettext
+from bot.conversation.core import Knowledge, record, respond
+from bot.conversation.render import dont_know, reply_texts, sorted_results
+from bot.conversation.replies import CandidateResults, MissionCards, NoMission, Reply, Suggestions
+from bot.faq import feedback
 from bot.languages import LANGS, Lang
 from handlers.callbacks import NoneOfTheseCB, VoteCB
-from handlers.keyboards import main_menu, suggestions_keyboard
-from handlers.voter.candidates import send_query_results
+from handlers.keyboards import answer_keyboard, main_menu, suggestions_keyboard
+from handlers.voter.candidates import results_keyboard
 from handlers.voter.missions import send_mission_cards
-from handlers.voter.replies import send_answer
 
 
 def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
@@ -26,17 +27,35 @@ def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
     return None
 
 
-MAX_MISSIONS = 5
-MAX_PLACE_WORDS = 2  # a message this short that only names a place gets its missions
+QUOTED = ("faq", "calendar", "suggest", "unknown", "out_of_scope")  # a later vote needs the question
 
 
-def dont_know(lang: Lang) -> str:
-    """The polite "I don't know" that precedes the topic menu."""
-    return gettext(
-        "Sorry, I don't know the answer to that. I noted your question so the team "
-        "can add an answer. Here are the topics I can help with:",
-        lang,
+def reply_keyboard(assistant: Assistant, reply: Reply) -> InlineKeyboardMarkup | None:
+    """The buttons under a reply, in the reply's language."""
+    if reply.topic is not None and reply.kind in ("faq", "calendar"):
+        return answer_keyboard(reply.topic, reply.lang)
+    if isinstance(reply, Suggestions):
+        return suggestions_keyboard(assistant, reply.topics, reply.lang)
+    if isinstance(reply, CandidateResults):
+        return results_keyboard(sorted_results(reply.query), reply.lang)
+    if isinstance(reply, NoMission):
+        return None
+    return main_menu(assistant, reply.lang)
+
+
+async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> None:
+    """Send what the core decided: its text (rendered by the core) and its keyboard."""
+    assistant = knowledge.assistant
+    if isinstance(reply, MissionCards):
+        await send_mission_cards(message, reply.missions, reply.lang, assistant.db)
+        return
+    quote = (
+        ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+        if reply.kind in QUOTED
+        else None
     )
+    for text in reply_texts(assistant, reply):
+        await message.answer(text, reply_markup=reply_keyboard(assistant, reply), reply_parameters=quote)
 
 
 def router() -> Router:
@@ -51,47 +70,12 @@ def router() -> Router:
         missions: MissionDirectory,
         lang: Lang,
     ) -> None:
-        """Answer a typed question: candidates, embassies by place, else the FAQ."""
+        """Answer a typed question: the core decides, this renders."""
         text = message.text or ""
-        reply = assistant.ask(text, ui_lang=lang, record=False)
-        found = route_text(directory, text[:300], faq_confident=reply.kind == "answer")
-        if found is not None:
-            stats.count_question(assistant.db, reply.lang, "candidate-lists")
-            await send_query_results(message, found, lang)
-            return
-        bare_place = reply.kind != "answer" and len(text.split()) <= MAX_PLACE_WORDS  # "Бали", "Jakarta"
-        asks = missions.asks_for_mission(text) or reply.topic == "embassy"
-        if asks or bare_place:
-            places = missions.find(text[:300])
-            if places:
-                stats.count_question(assistant.db, reply.lang, "embassy")
-                await send_mission_cards(message, places[:MAX_MISSIONS], reply.lang, assistant.db)
-                return
-            elsewhere = missions.countries_without_mission(text[:300])
-            if elsewhere and asks:
-                stats.count_question(assistant.db, reply.lang, "embassy")
-                await message.answer(no_mission_text(elsewhere, reply.lang))
-                return
-        if reply.kind != "no_text":
-            stats.count_question(assistant.db, reply.lang, reply.topic if reply.kind == "answer" else None)
-        if reply.kind == "answer" and reply.topic is not None:
-            await send_answer(message, assistant, reply.topic, reply.lang, reply=True)
-        elif reply.kind == "suggest":
-            await message.reply(
-                gettext("I am not sure I understood. Did you mean:", reply.lang),
-                reply_markup=suggestions_keyboard(assistant, reply.suggestions, reply.lang),
-            )
-        elif reply.kind == "no_text":
-            await message.answer(
-                _("Please type your question in words, or choose a topic:"),
-                reply_markup=main_menu(assistant),
-            )
-        else:
-            feedback.record_unanswered(assistant.db, text, reply.detected, "no_match")
-            await message.reply(
-                dont_know(reply.lang),
-                reply_markup=main_menu(assistant),
-            )
+        knowledge = Knowledge(assistant, directory, missions)
+        reply = respond(text, lang, knowledge)
+        record(knowledge, text, reply)
+        await send_reply(message, knowledge, reply)
 
     @r.callback_query(NoneOfTheseCB.filter(F.lang.in_(LANGS)))
     async def none_of_these(query: CallbackQuery, callback_data: NoneOfTheseCB, assistant: Assistant) -> None:
@@ -105,7 +89,7 @@ def router() -> Router:
             await query.message.edit_reply_markup(reply_markup=None)
             await query.message.answer(
                 dont_know(lang),
-                reply_markup=main_menu(assistant),
+                reply_markup=main_menu(assistant, lang),
             )
 
     @r.callback_query(VoteCB.filter(F.lang.in_(LANGS) & F.helpful.in_({0, 1})))

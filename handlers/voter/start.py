@@ -42,7 +42,7 @@ def router() -> Router:
         if lang_source == "default":
             await message.answer(CHOOSE_LANGUAGE, reply_markup=language_keyboard())
             return
-        await message.answer(welcome_text(lang), reply_markup=main_menu(assistant))
+        await message.answer(welcome_text(lang), reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("language"))
     async def language(message: Message) -> None:
@@ -64,12 +64,12 @@ def router() -> Router:
         await query.answer(gettext("Language: {name}", lang).format(name=NATIVE_NAMES[lang]))
         if isinstance(query.message, Message):
             with I18n.get_current().use_locale(lang):
-                await query.message.answer(welcome_text(lang), reply_markup=main_menu(assistant))
+                await query.message.answer(welcome_text(lang), reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("menu"))
-    async def menu(message: Message, assistant: Assistant) -> None:
+    async def menu(message: Message, assistant: Assistant, lang: Lang) -> None:
         """Show the main menu."""
-        await message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant))
+        await message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("help"))
     async def help_(message: Message, assistant: Assistant, lang: Lang) -> None:
@@ -90,7 +90,7 @@ def router() -> Router:
                 "/forget — " + _("delete what I keep about you"),
             ]
         )
-        await message.answer(text, reply_markup=main_menu(assistant))
+        await message.answer(text, reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("privacy"))
     async def privacy(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:

@@ -1,0 +1,64 @@
+"""Is a question about another country's elections? The bot knows Kazakhstan's only.
+
+A question is about a foreign vote when it names elections or an elected office and a
+foreign country (by any of Babel's names, a city, or a word only that country uses: the
+Duma, the KPU, Trump) and nothing of Kazakhstan. A question about *voting* from abroad
+("я в Германии, как проголосовать?") is Kazakhstan's and stays in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.text.normalize import key
+
+
+def _prefixes(words: str) -> tuple[str, ...]:
+    return tuple(key(w) for w in words.split())
+
+
+# Folded prefixes of words for elections and elected offices.
+ELECTION_WORDS = _prefixes(
+    "выбор сайлау saylau election pemilu pemilihan pilpres pileg pilkada президент presiden president "
+    "парламент parlemen parliament конгресс congress сенат senat референдум referendum праймериз primar "
+    "губернатор gubernur мэр walikota"
+)
+# Words only a foreign country's politics uses, folded.
+FOREIGN_WORDS = _prefixes(
+    "сша usa америк amerik штат госдум дума duma kpu bawaslu dpr mpr capres cawapres caleg "
+    "трамп trump байден biden харрис harris путин putin prabowo jokowi gibran anies ganjar "
+    "евровидени eurovision бундестаг bundestag"
+)
+# Words that make a question Kazakhstan's, folded.
+KAZAKH_WORDS = _prefixes(
+    "казахстан қазақстан kazakhstan qazaqstan kazakstan рк қр казах қазақ kazakh qazaq "
+    "мажилис мәжіліс mazhilis majilis маслихат мәслихат maslikhat аким әкім akim курултай құрылтай "
+    "kurultai тоқаев токаев tokayev цик оск election.gov.kz"
+)
+# Verbs of casting one's vote: with a country, the voter is abroad, the vote is Kazakhstan's.
+VOTING_WORDS = _prefixes("голосова проголосова дауыс vote voting memilih nyoblos coblos mencoblos")
+
+
+SHORTEST_PREFIX = 4  # shorter words ("сша", "мэр", "kpu") must be whole words
+
+
+def _has(words: list[str], prefixes: tuple[str, ...]) -> bool:
+    return any(w == p or (len(p) >= SHORTEST_PREFIX and w.startswith(p)) for w in words for p in prefixes)
+
+
+def foreign_election(text: str, countries_named: Callable[[str], list[str]]) -> list[str] | None:
+    """The foreign countries (ISO codes, possibly none known) whose elections a question is
+    about, or None when it is not about a foreign vote.
+
+    ``countries_named`` gives the codes of the foreign countries a text names.
+    """
+    words = key(text).split()
+    if not _has(words, ELECTION_WORDS) or _has(words, KAZAKH_WORDS):
+        return None
+    marked = _has(words, FOREIGN_WORDS)
+    countries = countries_named(text)
+    if not marked and not countries:
+        return None
+    if not marked and _has(words, VOTING_WORDS):
+        return None  # "выборы, я в Германии, где голосовать?": voting abroad
+    return countries
