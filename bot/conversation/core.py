@@ -79,6 +79,13 @@ def _language(knowledge: Knowledge, text: str) -> tuple[Lang | None, Lang | None
     return guess, guess
 
 
+def _without_names(text: str, names: list[str]) -> str:
+    """``text`` without the words of the given names (in any case form): their language is
+    no evidence of the question's ("кандидаты в Жетысу" is Russian)."""
+    stems = tuple({w[:5] for name in names for w in key(name).split() if len(w) >= 3})
+    return " ".join(token for token in text.split() if not key(token).startswith(stems))
+
+
 def respond(text: str, ui_lang: Lang | None, knowledge: Knowledge, reply_lang: Lang | None = None) -> Reply:
     """Decide the reply to one message; ``reply_lang`` forces the reply's language."""
 
@@ -96,7 +103,11 @@ def respond(text: str, ui_lang: Lang | None, knowledge: Knowledge, reply_lang: L
     match = assistant.matcher.match(text)
     found = route_text(knowledge.directory, head, faq_confident=match.topic is not None)
     if found is not None:
-        detected, guess = (None, None) if found.kind == "names" else _language(knowledge, text)
+        area = knowledge.directory.areas.get(found.value) if found.kind == "area" else {}
+        names = [area[f"name_{lang}"] for lang in ("kk", "ru", "en")] if area else []
+        detected, guess = (
+            (None, None) if found.kind == "names" else _language(knowledge, _without_names(text, names))
+        )
         return CandidateResults(lang=lang_for(detected, guess), detected=detected, query=found)
 
     asks = missions.asks_for_mission(text) or match.topic == "embassy"
@@ -104,7 +115,10 @@ def respond(text: str, ui_lang: Lang | None, knowledge: Knowledge, reply_lang: L
     if asks or bare_place:
         places = missions.find(head, cities_abroad=True, ignore=assistant.vocabulary)
         if places:
-            detected, guess = (None, None) if bare_place and not asks else _language(knowledge, text)
+            names = [n for m in places for n in (*m.city_names.values(), *m.country_names.values())]
+            detected, guess = (
+                (None, None) if bare_place and not asks else _language(knowledge, _without_names(text, names))
+            )
             return MissionCards(
                 lang=lang_for(detected, guess), detected=detected, missions=tuple(places[:MAX_MISSIONS])
             )
