@@ -1,6 +1,9 @@
-"""The voter-facing core: answers questions from the FAQ without any Telegram code.
+"""The bot's knowledge over one database: the seeded content, the published FAQ, its
+matcher and the language model.
 
-Handlers, the local console and ``python -m bot ask`` all go through :class:`Assistant`.
+:class:`Assistant` is what the conversation core (:mod:`bot.conversation.core`) reads;
+its :meth:`Assistant.ask` is the FAQ's view of a question alone, which the matcher's
+tests and benchmarks measure.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from bot.languages import DEFAULT_LANG, Lang
 from bot.text.langdetect import LanguageDetector
 from bot.text.normalize import has_letters, key, normalize
 
-ReplyKind = Literal["answer", "suggest", "unknown", "no_text"]
+FaqKind = Literal["answer", "suggest", "unknown", "no_text"]
 
 THRESHOLDS = Thresholds()  # calibrated defaults, see bot.matcher.Thresholds
 SURE_LANGUAGE = 0.7  # below this detection confidence, reply in the user's language
@@ -35,10 +38,14 @@ PLACE_TOPICS = ("embassy", "voting-abroad")  # their phrasings name places
 
 
 @dataclass(frozen=True)
-class Reply:
-    """What the assistant makes of one question."""
+class FaqReply:
+    """What the FAQ alone makes of one question (the matcher's view, used to measure it).
 
-    kind: ReplyKind
+    Voters' messages go through :func:`bot.conversation.core.respond`, which also handles
+    small talk, candidates, places and other countries' elections.
+    """
+
+    kind: FaqKind
     lang: Lang  # language to reply in
     detected: Lang | None  # language the question is written in
     topic: str | None = None
@@ -123,8 +130,8 @@ class Assistant:
         ui_lang: Lang | None = None,
         reply_lang: Lang | None = None,
         record: bool = True,
-    ) -> Reply:
-        """Answer, suggest or admit not knowing; unanswered questions are recorded."""
+    ) -> FaqReply:
+        """The FAQ's answer, suggestions or "don't know"; unanswered questions are recorded."""
         detection = self.detector.detect(text, ui_lang)
         detected = detection.lang
         if detection.confidence < SURE_LANGUAGE and ui_lang is not None:
@@ -132,12 +139,12 @@ class Assistant:
         else:
             lang = reply_lang or detected or ui_lang or DEFAULT_LANG
         if not has_letters(normalize(text)):
-            return Reply("no_text", lang, detected)
+            return FaqReply("no_text", lang, detected)
         match = self.matcher.match(text)
         if match.topic is not None:
-            return Reply("answer", lang, detected, match.topic, match.score)
+            return FaqReply("answer", lang, detected, match.topic, match.score)
         if match.suggestions:
-            return Reply("suggest", lang, detected, None, match.score, match.suggestions)
+            return FaqReply("suggest", lang, detected, None, match.score, match.suggestions)
         if record:
             feedback.record_unanswered(self.db, text, detected, "no_match")
-        return Reply("unknown", lang, detected, None, match.score)
+        return FaqReply("unknown", lang, detected, None, match.score)
