@@ -16,7 +16,7 @@ from functools import cache
 from bot.text.normalize import key
 
 MIN_POPULATION = 100_000
-MIN_NAME_LETTERS = 4  # shorter alternate names ("Kasa", "Caza" are fine; "Ufa" is kept below)
+MIN_NAME_LETTERS = 4  # shorter names ("Ufa", "Ube") are left out: too many everyday words
 _SCRIPT = re.compile(r"^[A-Za-zÀ-ɏА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЎў' .’-]+$")
 # Endings a city's name takes in a message, folded: Russian cases (Казани, Дубае, Токио is
 # not declined), Kazakh suffixes (Казандағы, Дубайда), and the name itself.

@@ -140,7 +140,7 @@ def reply_texts(assistant: Assistant, reply: Reply, today: date | None = None) -
     day = today or kazakhstan_today()
     if isinstance(reply, FaqAnswer | Calendar):
         text = topic_answer(assistant, str(reply.topic), lang, today=day)
-        return [text if text is not None else dont_know(lang)]
+        return [text if text is not None else escape(dont_know(lang))]
     if isinstance(reply, Suggestions):
         return [escape(gettext("I am not sure I understood. Did you mean:", lang))]
     if isinstance(reply, CandidateResults):

@@ -54,8 +54,9 @@ async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> No
         if reply.kind in QUOTED
         else None
     )
+    markup = reply_keyboard(assistant, reply)
     for text in reply_texts(assistant, reply):
-        await message.answer(text, reply_markup=reply_keyboard(assistant, reply), reply_parameters=quote)
+        await message.answer(text, reply_markup=markup, reply_parameters=quote)
 
 
 def router() -> Router:
