@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
+# One topic-model cache for the whole run, away from the user's ~/.cache: trained once, loaded after.
+os.environ.setdefault("SAYLAU_MODEL_CACHE", tempfile.mkdtemp(prefix="saylau-model-"))
+
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 

@@ -29,6 +29,7 @@ from bot.i18n import N_, gettext
 from bot.languages import Lang
 from bot.text.formatting import format_day
 from bot.text.normalize import fold, key, normalize
+from bot.yaml_content import load_yaml
 
 PUBLIC_FIELDS = ("website", "email", "phone", "address", "hours")
 MFA_MISSIONS_URL = "https://www.gov.kz/memleket/entities/mfa"
@@ -45,7 +46,7 @@ NOT_COUNTRIES = frozenset({"KZ", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 # Words that are never read as a country's name (as typed, lower case): "того" (Russian "of
 # that", Togo), "бағамы" (Kazakh "its rate", Russian "Багамы"), "белгі" (Kazakh "mark",
 # folded like Russian "Бельгии").
-COMMON_WORDS = frozenset(("того", "бағамы", "белгі", "белги"))
+COMMON_WORDS = frozenset(("того", "бағамы", "белгі", "белги", "ғана", "гана", "ğana", "gana"))  # gana: "only"
 # How a country's name may change in a message, folded. After the whole name: Russian case
 # endings of a name ending in a consonant (Судане, Израиля) and Kazakh suffixes (Бразилиядағы).
 SUFFIXES = frozenset(
@@ -156,7 +157,7 @@ def parse_missions(path: Path, election_ids: Collection[str]) -> tuple[list[dict
     ``election_ids`` are the known elections that ``polling_stations`` may name.
     """
     try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        items = load_yaml(path.read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     rows, polling = [], []

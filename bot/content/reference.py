@@ -18,6 +18,7 @@ from bot.db import get_meta, set_meta, utcnow
 from bot.faq.entries import CONTENT_DIR, ContentError, parse_date
 from bot.i18n import N_
 from bot.languages import LANGS
+from bot.yaml_content import load_yaml
 
 ELECTION_TYPES = ("presidential", "parliament", "maslikhat", "akim", "referendum")
 ELECTION_LEVELS = ("national", "regional", "district", "city", "rural")
@@ -27,7 +28,7 @@ AREA_TYPES = ("region", "city", "district", "rural_district")
 
 def _yaml_list(path: Path) -> list[dict]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):

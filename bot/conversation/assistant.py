@@ -8,6 +8,10 @@ tests and benchmarks measure.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -15,7 +19,7 @@ from typing import Literal
 import sqlite_utils
 
 from bot.content.reference import ensure_reference_data
-from bot.faq import feedback
+from bot.faq import classifier, feedback
 from bot.faq.entries import (
     FAQ_DIR,
     OUT_OF_SCOPE_FILE,
@@ -26,6 +30,7 @@ from bot.faq.entries import (
     reload_faq,
 )
 from bot.faq.matcher import REJECT, FaqMatcher, Thresholds
+from bot.faq.training import OUT_OF_SCOPE, TRAINING_DIR, load_examples
 from bot.languages import DEFAULT_LANG, Lang
 from bot.text.langdetect import LanguageDetector
 from bot.text.normalize import has_letters, key, normalize
@@ -61,6 +66,84 @@ def _common_words(text: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """What the knowledge is built from: stored entries and the content files."""
+
+    entries: list[FaqEntry]
+    out_of_scope: list[str]
+    examples: list[tuple[str, str]]  # (topic or REJECT, text) from content/training/
+    model_cache: Path | None
+
+
+@dataclass(frozen=True)
+class _Built:
+    """The knowledge built from :class:`_Sources` (replaced whole on refresh)."""
+
+    entries: dict[str, FaqEntry]
+    drafts: dict[str, FaqEntry]
+    matcher: FaqMatcher
+    detector: LanguageDetector
+    distinctive: dict[Lang, frozenset[str]]
+    vocabulary: frozenset[str]
+
+
+def _build(sources: _Sources) -> _Built:
+    """Index the published FAQ, train (or load) the topic model, learn the languages' words."""
+    published = {e.topic: e for e in sources.entries if e.published}
+    drafts = {e.topic: e for e in sources.entries if not e.published}
+    phrasings = [
+        (e.topic, text)
+        for e in published.values()
+        for lang in e.questions
+        for text in (*e.questions[lang], e.titles[lang])
+    ]
+    examples = [(REJECT, q) for q in sources.out_of_scope]
+    examples += [(topic, text) for topic, text in sources.examples if topic == REJECT or topic in published]
+    model = classifier.trained(phrasings + examples, sources.model_cache)
+    matcher = FaqMatcher(phrasings + examples, THRESHOLDS, model=model)
+    corpus: dict[Lang, list[str]] = {}
+    for e in published.values():
+        for lang in e.questions:
+            corpus.setdefault(lang, []).extend((*e.questions[lang], e.answers[lang]))
+    words: dict[Lang, set[str]] = {}
+    for e in published.values():  # questions only, and no proper nouns: names show no language
+        for lang in e.questions:
+            words.setdefault(lang, set()).update(w for t in e.questions[lang] for w in _common_words(t))
+    # Words of one language only: a short text needs one to show its language ("Tokayev",
+    # in every language's answers, shows none).
+    distinctive = {
+        lang: frozenset(own.difference(*(words[o] for o in words if o != lang)))
+        for lang, own in words.items()
+    }
+    # Words voters use for topics other than places abroad: never read as a city's name.
+    vocabulary = frozenset(
+        word for topic, text in phrasings if topic not in PLACE_TOPICS for word in key(text).split()
+    )
+    return _Built(published, drafts, matcher, LanguageDetector(corpus), distinctive, vocabulary)
+
+
+_BUILT: OrderedDict[str, _Built] = OrderedDict()  # the last few builds, by what they were built from
+_BUILT_KEPT = 2
+_BUILT_LOCK = threading.Lock()
+
+
+def _build_cached(sources: _Sources) -> _Built:
+    """:func:`_build`, reused when the same sources were built before in this process (every
+    Assistant over unchanged content: the tests, the CLI, a refresh that changed nothing)."""
+    fingerprint = hashlib.sha256(repr(sources).encode()).hexdigest()
+    with _BUILT_LOCK:
+        if fingerprint in _BUILT:
+            _BUILT.move_to_end(fingerprint)
+            return _BUILT[fingerprint]
+    built = _build(sources)
+    with _BUILT_LOCK:
+        _BUILT[fingerprint] = built
+        while len(_BUILT) > _BUILT_KEPT:
+            _BUILT.popitem(last=False)
+    return built
+
+
 class Assistant:
     """FAQ answers, language detection and the anonymous feedback log over one database."""
 
@@ -69,46 +152,41 @@ class Assistant:
         db: sqlite_utils.Database,
         faq_dir: Path = FAQ_DIR,
         out_of_scope_file: Path = OUT_OF_SCOPE_FILE,
+        training_dir: Path = TRAINING_DIR,
+        model_cache: Path | None = classifier.DEFAULT_CACHE,
     ) -> None:
         self.db = db
         self.faq_dir = faq_dir
         self.out_of_scope_file = out_of_scope_file
+        self.training_dir = training_dir
+        self.model_cache = model_cache
         ensure_seeded(db, faq_dir)
         ensure_reference_data(db)
         self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the matcher and language model from the stored FAQ."""
-        entries = read_faq(self.db)
-        self.entries: dict[str, FaqEntry] = {e.topic: e for e in entries if e.published}
-        self.drafts: dict[str, FaqEntry] = {e.topic: e for e in entries if not e.published}
-        phrasings = [
-            (e.topic, text)
-            for e in self.entries.values()
-            for lang in e.questions
-            for text in (*e.questions[lang], e.titles[lang])
+        self._apply(_build_cached(self._read()))
+
+    async def refresh_async(self) -> None:
+        """:meth:`refresh` for the bot: reading stays on the event loop, training (seconds
+        when the content changed) runs in a thread, and the new knowledge replaces the old
+        at once, so voters are answered throughout."""
+        sources = self._read()
+        self._apply(await asyncio.to_thread(_build_cached, sources))
+
+    def _read(self) -> _Sources:
+        examples = [
+            (REJECT if ex.topic == OUT_OF_SCOPE else ex.topic, ex.text)
+            for ex in load_examples(self.training_dir)
         ]
-        phrasings += [(REJECT, q) for qs in load_out_of_scope(self.out_of_scope_file).values() for q in qs]
-        self.matcher = FaqMatcher(phrasings, THRESHOLDS)
-        corpus: dict[Lang, list[str]] = {}
-        for e in self.entries.values():
-            for lang in e.questions:
-                corpus.setdefault(lang, []).extend((*e.questions[lang], e.answers[lang]))
-        self.detector = LanguageDetector(corpus)
-        words: dict[Lang, set[str]] = {}
-        for e in self.entries.values():  # questions only, and no proper nouns: names show no language
-            for lang in e.questions:
-                words.setdefault(lang, set()).update(w for t in e.questions[lang] for w in _common_words(t))
-        # Words of one language only: a short text needs one to show its language ("Tokayev",
-        # in every language's answers, shows none).
-        self.distinctive: dict[Lang, frozenset[str]] = {
-            lang: frozenset(own.difference(*(words[o] for o in words if o != lang)))
-            for lang, own in words.items()
-        }
-        # Words voters use for topics other than places abroad: never read as a city's name.
-        self.vocabulary = frozenset(
-            word for topic, text in phrasings if topic not in PLACE_TOPICS for word in key(text).split()
-        )
+        out_of_scope = [q for qs in load_out_of_scope(self.out_of_scope_file).values() for q in qs]
+        return _Sources(read_faq(self.db), out_of_scope, examples, self.model_cache)
+
+    def _apply(self, built: _Built) -> None:
+        self.entries, self.drafts = built.entries, built.drafts
+        self.matcher, self.detector = built.matcher, built.detector
+        self.distinctive, self.vocabulary = built.distinctive, built.vocabulary
 
     def reload(self) -> int:
         """Replace the stored FAQ from the seed files and rebuild; return the entry count."""

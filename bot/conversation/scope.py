@@ -25,18 +25,21 @@ ELECTION_WORDS = _prefixes(
 )
 # Words only a foreign country's politics uses, folded.
 FOREIGN_WORDS = _prefixes(
-    "сша usa америк amerik штат госдум дума duma kpu bawaslu dpr mpr capres cawapres caleg "
+    "сша usa америк amerik штат госдум дума duma kpu bawaslu dpr mpr capres cawapres "
     "трамп trump байден biden харрис harris путин putin prabowo jokowi gibran anies ganjar "
     "евровидени eurovision бундестаг bundestag"
 )
 # Words that make a question Kazakhstan's, folded.
 KAZAKH_WORDS = _prefixes(
     "казахстан қазақстан kazakhstan qazaqstan kazakstan рк қр казах қазақ kazakh qazaq "
-    "мажилис мәжіліс mazhilis majilis маслихат мәслихат maslikhat аким әкім akim курултай құрылтай "
+    "kz кз мажилис мәжіліс mazhilis majilis маслихат мәслихат maslikhat аким әкім akim курултай құрылтай "
     "kurultai тоқаев токаев tokayev цик оск election.gov.kz"
 )
 # Verbs of casting one's vote: with a country, the voter is abroad, the vote is Kazakhstan's.
-VOTING_WORDS = _prefixes("голосова проголосова дауыс vote voting memilih nyoblos coblos mencoblos")
+VOTING_WORDS = _prefixes(
+    "голосова проголосова дауыс vote voting memilih milih nyoblos coblos mencoblos ikut участв "
+    "қатыс катыс katys qatys"
+)
 
 
 SHORTEST_PREFIX = 4  # shorter words ("сша", "мэр", "kpu") must be whole words

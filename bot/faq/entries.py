@@ -19,6 +19,7 @@ import yaml
 from bot.db import get_meta, set_meta, utcnow
 from bot.i18n import N_
 from bot.languages import LANGS, Lang
+from bot.yaml_content import load_yaml
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 FAQ_DIR = CONTENT_DIR / "faq"
@@ -164,7 +165,7 @@ def load_faq_files(directory: Path = FAQ_DIR) -> list[FaqEntry]:
     for path in sorted(directory.glob("*.yaml")):
         source = str(path.relative_to(directory.parent.parent)) if path.is_absolute() else str(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ContentError(
                 source, path.stem, "(document)", N_("not valid YAML: {error}"), error=str(exc)
@@ -179,7 +180,7 @@ def load_out_of_scope(path: Path = OUT_OF_SCOPE_FILE) -> dict[Lang, tuple[str, .
     """Example questions the bot must not answer from the FAQ, per language."""
     source = path.name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError(
             source, "out-of-scope", "(document)", N_("cannot read: {error}"), error=str(exc)

@@ -1,7 +1,7 @@
-"""Measuring the matcher on a labelled question set (used by tests and the benchmark).
+"""Measuring the matcher on a labelled question set (used by tests and the benchmarks).
 
-The set is a CSV with columns ``topic,lang,variant,text``; an empty ``topic`` marks an
-out-of-scope question that must not be answered.
+The set is a CSV with columns ``topic,lang,variant,text`` (more are ignored); an empty
+``topic`` marks an out-of-scope question that must not be answered.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ class Labelled:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a matcher made of a question: its best topic and whether it answered."""
+    """What a matcher made of a question: its best topic, the topic it answered (if any),
+    the topics it offered as "did you mean" and the language it read."""
 
     best: str | None
     answered: str | None
+    suggestions: tuple[str, ...] = ()
+    detected: str | None = None
 
 
 @dataclass
@@ -38,7 +41,10 @@ class Report:
     top1: dict[str, float] = field(default_factory=dict)  # in-scope, per language
     answered_right: dict[str, float] = field(default_factory=dict)  # answered with the right topic
     answered_wrong: dict[str, float] = field(default_factory=dict)  # answered with a wrong topic
+    right_or_suggested: dict[str, float] = field(default_factory=dict)  # right answer or among "did you mean"
     out_of_scope_answered: float = 0.0
+    out_of_scope_by_lang: dict[str, float] = field(default_factory=dict)
+    language_detected: dict[str, float] = field(default_factory=dict)  # all questions, per language
     counts: dict[str, int] = field(default_factory=dict)
     misses: list[tuple[Labelled, Verdict]] = field(default_factory=list)
 
@@ -58,19 +64,28 @@ def evaluate(items: Iterable[Labelled], judge: Callable[[str], Verdict]) -> Repo
     top1: dict[str, int] = defaultdict(int)
     right: dict[str, int] = defaultdict(int)
     wrong: dict[str, int] = defaultdict(int)
-    oos = oos_answered = 0
+    offered: dict[str, int] = defaultdict(int)
+    oos: dict[str, int] = defaultdict(int)
+    oos_answered: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
+    read_right: dict[str, int] = defaultdict(int)
     report = Report()
     for item in items:
         verdict = judge(item.text)
+        seen[item.lang] += 1
+        read_right[item.lang] += verdict.detected == item.lang
         if item.topic is None:
-            oos += 1
+            oos[item.lang] += 1
             if verdict.answered is not None:
-                oos_answered += 1
+                oos_answered[item.lang] += 1
                 report.misses.append((item, verdict))
             continue
         totals[item.lang] += 1
         top1[item.lang] += verdict.best == item.topic
         right[item.lang] += verdict.answered == item.topic
+        offered[item.lang] += verdict.answered == item.topic or (
+            verdict.answered is None and item.topic in verdict.suggestions
+        )
         if verdict.answered not in (None, item.topic):
             wrong[item.lang] += 1
         if verdict.best != item.topic or verdict.answered != item.topic:
@@ -79,6 +94,12 @@ def evaluate(items: Iterable[Labelled], judge: Callable[[str], Verdict]) -> Repo
         report.top1[lang] = top1[lang] / n
         report.answered_right[lang] = right[lang] / n
         report.answered_wrong[lang] = wrong[lang] / n
-    report.counts = {**totals, "out-of-scope": oos}
-    report.out_of_scope_answered = oos_answered / oos if oos else 0.0
+        report.right_or_suggested[lang] = offered[lang] / n
+    for lang, n in oos.items():
+        report.out_of_scope_by_lang[lang] = oos_answered[lang] / n
+    for lang, n in seen.items():
+        report.language_detected[lang] = read_right[lang] / n
+    report.counts = {**totals, "out-of-scope": sum(oos.values())}
+    all_oos = sum(oos.values())
+    report.out_of_scope_answered = sum(oos_answered.values()) / all_oos if all_oos else 0.0
     return report

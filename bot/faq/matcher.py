@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz
 
+from bot.faq.classifier import TopicModel
 from bot.text.normalize import key
 from bot.text.postings import PostingIndex, top_rows
 
@@ -93,9 +94,9 @@ class Thresholds:
     """Decision thresholds, calibrated on tests/data/labelled_questions.csv with
     benchmarks/calibrate_thresholds.py (answered right 91.7%, wrong 0.3%, out of scope 1.5%)."""
 
-    answer: float = 0.28
-    suggest: float = 0.2
-    margin: float = 0.04
+    answer: float = 0.1
+    suggest: float = 0.05
+    margin: float = 0.15
 
 
 class FaqMatcher:
@@ -107,10 +108,14 @@ class FaqMatcher:
         thresholds: Thresholds | None = None,
         fuzzy_weight: float = 0.2,
         centroid_weight: float = 0.8,
+        model: TopicModel | None = None,
+        model_weight: float = 0.7,
     ) -> None:
         self.thresholds = thresholds or Thresholds()
         self.fuzzy_weight = fuzzy_weight
         self.centroid_weight = centroid_weight
+        self.model = model
+        self.model_weight = model_weight if model is not None else 0.0
         topics: list[str] = []
         topic_index: dict[str, int] = {}
         doc_topic: list[int] = []
@@ -164,9 +169,16 @@ class FaqMatcher:
                 best[topic] = score
         centroid = self._centroids.scores(qvec)
         cw = self.centroid_weight
-        combined = {t: (1 - cw) * s + cw * float(centroid[t]) for t, s in best.items()}  # type: ignore[index]
+        mw = self.model_weight
+        combined = {
+            self.topics[t]: (1 - mw) * ((1 - cw) * s + cw * float(centroid[t]))  # type: ignore[index]
+            for t, s in best.items()
+        }
+        if self.model is not None:
+            for topic, p in zip(self.model.classes, self.model.probabilities(question), strict=True):
+                combined[topic] = combined.get(topic, 0.0) + mw * float(p)
         ranked = sorted(combined.items(), key=lambda item: -item[1])[:limit]
-        return [Candidate(self.topics[t], round(s, 4)) for t, s in ranked]
+        return [Candidate(t, round(s, 4)) for t, s in ranked]
 
     def match(self, question: str) -> Match:
         """Decide whether to answer, offer "did you mean", or say "I don't know"."""
@@ -180,9 +192,5 @@ class FaqMatcher:
         runner_up = ranking[1].score if len(ranking) > 1 else 0.0
         if top.score >= t.answer and top.score - runner_up >= t.margin:
             return Match(top.topic, top.score, ranking=tuple(ranking))
-        suggestions = tuple(
-            c.topic
-            for c in ranking[:3]
-            if c.topic != REJECT and c.score >= t.suggest and c.score >= top.score - 0.15
-        )
+        suggestions = tuple(c.topic for c in ranking[:3] if c.topic != REJECT and c.score >= t.suggest)
         return Match(None, top.score, suggestions, tuple(ranking))

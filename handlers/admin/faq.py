@@ -257,7 +257,7 @@ def router() -> Router:
         if isinstance(query.message, Message):
             await query.message.edit_reply_markup(reply_markup=None)
         if callback_data.action == "publish":
-            assistant.refresh()
+            await assistant.refresh_async()
             text = _(
                 "{topic}: version {version} is published; voters get it now. "
                 "/undo {topic} brings back the previous one."
@@ -284,7 +284,7 @@ def router() -> Router:
         except EditRefused as exc:
             await message.answer(refusal(exc))
             return
-        assistant.refresh()
+        await assistant.refresh_async()
         text = _("{topic}: undone. Version {version} is published: {source}.").format(
             topic=topic, version=version.version, source=version.change_source
         )
@@ -328,7 +328,7 @@ def router() -> Router:
         except EditRefused as exc:
             await refuse(query, bot, exc)
             return
-        assistant.refresh()
+        await assistant.refresh_async()
         await query.answer()
         text = _("{topic}: version {version} is published: {source}.").format(
             topic=version.topic, version=version.version, source=version.change_source

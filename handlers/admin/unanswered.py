@@ -168,7 +168,7 @@ def router() -> Router:
         except EditRefused as exc:
             await refuse(query, bot, exc)
             return
-        assistant.refresh()
+        await assistant.refresh_async()
         await query.answer()
         reply = assistant.ask(group.text, record=False)
         lines = [

@@ -1,0 +1,198 @@
+"""A linear topic classifier over the FAQ's phrasings, with an out-of-scope class.
+
+Multinomial logistic regression over TF-IDF features of the folded text (words, word
+pairs, word stems and character n-grams inside words), so "тұрғылықты", "turgylykty"
+and "тургылыкты" share most of their features. It learns which words tell topics apart,
+where the retrieval scorer (:mod:`bot.faq.matcher`) only knows how rare they are, and
+its probabilities are calibrated enough to decide between answering and "did you mean".
+
+Training uses scikit-learn, imported only to train. A trained model is a few numpy
+arrays; it is cached on disk under a hash of everything it was trained on, so a bot that
+starts with unchanged content loads it in milliseconds, and an edit (a phrasing attached
+from /unanswered) trains a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.text.normalize import key
+
+MODEL_VERSION = "1"  # bump when features or training change: old cache files are ignored
+MAX_TEXT_CHARS = 400
+C = 8.0  # inverse regularisation strength of the logistic regression
+MIN_DF = 2  # features of one phrasing only are left out: half the size, same accuracy
+CACHE_KEPT = 3  # model files kept in the cache (each edit of the FAQ trains a new one)
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("SAYLAU_MODEL_CACHE")
+    if base:
+        return Path(base)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saylau"
+
+
+DEFAULT_CACHE = _default_cache()  # SAYLAU_MODEL_CACHE, else ~/.cache/saylau
+
+
+def text_features(folded: str) -> Counter[str]:
+    """Features of a folded text: words, word pairs, 4- and 6-letter stems, 3-5 letter n-grams."""
+    bag: Counter[str] = Counter()
+    words = folded.split()
+    for i, word in enumerate(words):
+        bag["w:" + word] += 1
+        if i:
+            bag["b:" + words[i - 1] + " " + word] += 1
+        if len(word) > 4:
+            bag["s:" + word[:4]] += 1
+        if len(word) > 6:
+            bag["s:" + word[:6]] += 1
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            for j in range(len(padded) - n + 1):
+                bag[padded[j : j + n]] += 1
+    return bag
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    """Trained weights: ``vocabulary`` feature -> row of ``weights`` (features x classes)."""
+
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+
+    def _vector(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
+        rows, values = [], []
+        for feature, count in text_features(folded).items():
+            row = self.vocabulary.get(feature)
+            if row is not None:
+                rows.append(row)
+                values.append((1 + math.log(count)) * self.idf[row])
+        idx = np.array(rows, dtype=np.int64)
+        vals = np.array(values, dtype=np.float32)
+        norm = float(np.sqrt((vals * vals).sum())) or 1.0
+        return idx, vals / norm
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """P(class | text) for every class, in the order of :attr:`classes`."""
+        folded = key(text)[:MAX_TEXT_CHARS]
+        idx, vals = self._vector(folded)
+        logits = self.bias + (vals @ self.weights[idx] if len(idx) else 0.0)
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
+
+def _fingerprint(examples: Sequence[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(f"{MODEL_VERSION}|{C}|{MIN_DF}".encode())
+    for label, text in sorted(examples):
+        digest.update(f"{label}\x1f{text}\x1e".encode())
+    return digest.hexdigest()[:24]
+
+
+def train(examples: Iterable[tuple[str, str]]) -> TopicModel:
+    """Fit the model on (class, text) pairs (scikit-learn; a second or two for the FAQ)."""
+    from scipy.sparse import csr_matrix  # training only: scikit-learn takes a second to import
+    from sklearn.linear_model import LogisticRegression
+
+    pairs = [(label, key(text)[:MAX_TEXT_CHARS]) for label, text in examples]
+    pairs = [(label, folded) for label, folded in pairs if folded]
+    classes = tuple(sorted({label for label, _ in pairs}))
+    bags = [text_features(folded) for _, folded in pairs]
+    df: Counter[str] = Counter(f for bag in bags for f in bag)
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, d in df.items() if d >= MIN_DF))}
+    n_docs = len(bags)
+    idf = np.zeros(len(vocabulary), dtype=np.float32)
+    for f, i in vocabulary.items():
+        idf[i] = math.log((n_docs + 1) / (df[f] + 1)) + 1
+    indptr, indices, data = [0], [], []
+    for bag in bags:
+        row = [
+            (vocabulary[f], (1 + math.log(c)) * idf[vocabulary[f]]) for f, c in bag.items() if f in vocabulary
+        ]
+        norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
+        indices.extend(i for i, _ in row)
+        data.extend(v / norm for _, v in row)
+        indptr.append(len(indices))
+    matrix = csr_matrix((data, indices, indptr), shape=(n_docs, len(vocabulary)), dtype=np.float32)
+    class_index = {c: i for i, c in enumerate(classes)}
+    labels = np.array([class_index[label] for label, _ in pairs])
+    model = LogisticRegression(C=C, solver="sag", tol=1e-3, max_iter=300, random_state=0)
+    model.fit(matrix, labels)
+    weights = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
+    bias = model.intercept_.astype(np.float32)
+    if len(classes) == 2:  # binary: sklearn keeps one column
+        weights = np.hstack([-weights / 2, weights / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
+    return TopicModel(classes, vocabulary, idf, weights, bias)
+
+
+def _save(model: TopicModel, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    features = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(
+                f,
+                classes=json.dumps(model.classes),
+                features=json.dumps(features, ensure_ascii=False),
+                idf=model.idf,
+                weights=model.weights,
+                bias=model.bias,
+            )
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _load(path: Path) -> TopicModel:
+    with np.load(path, allow_pickle=False) as data:
+        features = json.loads(str(data["features"]))
+        return TopicModel(
+            tuple(json.loads(str(data["classes"]))),
+            {f: i for i, f in enumerate(features)},
+            data["idf"],
+            data["weights"],
+            data["bias"],
+        )
+
+
+def trained(examples: Sequence[tuple[str, str]], cache_dir: Path | None) -> TopicModel:
+    """The model for ``examples``: from ``cache_dir`` when trained before, else trained (and cached)."""
+    if cache_dir is None:
+        return train(examples)
+    path = cache_dir / f"topic-model-{_fingerprint(examples)}.npz"
+    if path.exists():
+        try:
+            return _load(path)
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged cache file is retrained and replaced
+    model = train(examples)
+    with contextlib.suppress(OSError):  # a read-only cache only costs the next start a retraining
+        _save(model, path)
+        _prune(cache_dir)
+    return model
+
+
+def _prune(cache_dir: Path) -> None:
+    """Delete all but the newest :data:`CACHE_KEPT` model files."""
+    files = sorted(cache_dir.glob("topic-model-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[CACHE_KEPT:]:
+        old.unlink(missing_ok=True)
