@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_PATH=/data/saylau.db
+    DATABASE_PATH=/data/saylau.db \
+    SAYLAU_MODEL_CACHE=/app/model-cache
 
 WORKDIR /app
 
@@ -21,9 +22,13 @@ COPY content ./content
 COPY locales ./locales
 
 # A .po without its .mo fails at load: compile now, as root, so run time never writes here.
+# Train the topic model once at build (one question through the CLI), so the container's first
+# start loads it instead of training; the cache stays writable for models of edited FAQs.
 RUN python -c "from bot.i18n import compile_catalogs; compile_catalogs(force=True)" \
+    && DATABASE_PATH=/tmp/warm.db python -m bot ask "когда выборы" > /dev/null \
+    && rm -f /tmp/warm.db* \
     && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin saylau \
-    && mkdir -p /data && chown saylau /data
+    && mkdir -p /data && chown saylau /data && chown -R saylau /app/model-cache
 
 USER saylau
 VOLUME ["/data"]

@@ -33,7 +33,7 @@ def group_buttons(message: SendMessage, action: str) -> list[tuple[str, Unanswer
 def test_grouping_is_by_similar_folded_text_newest_first(assistant) -> None:
     db = assistant.db
     for text, reason in [
-        ("apakah ada sensus penduduk tahun ini", "no_match"),
+        ("resep rendang padang yang enak", "no_match"),
         ("штраф за неявку на выборы", "no_match"),
         ("Штраф за неявку на выборы!!", "none_of_these"),
         ("shtraf za neiavku na vibori", "no_match"),  # the same words typed in Latin
@@ -48,19 +48,19 @@ def test_grouping_is_by_similar_folded_text_newest_first(assistant) -> None:
     assert fine.reasons == {"not_helpful": 1, "no_match": 2, "none_of_these": 1}
     assert unanswered.groups(db) == groups  # deterministic
     unanswered.mark_handled(db, OWNER, fine, "ignored")
-    assert [g.text for g in unanswered.groups(db)] == ["выборы", "apakah ada sensus penduduk tahun ini"]
+    assert [g.text for g in unanswered.groups(db)] == ["выборы", "resep rendang padang yang enak"]
     assert unanswered.find(db, fine.id) is None
 
 
 async def test_list_shows_groups_with_counts(people, assistant) -> None:
     voter, owner = people(STRANGER), people(OWNER)
-    for question in ("apakah ada sensus penduduk tahun ini", FINE, FINE + "?", FINE.upper() + "!"):
+    for question in ("resep rendang padang yang enak", FINE, FINE + "?", FINE.upper() + "!"):
         assert answered_topic(await voter.send(question)) is None
     (listing,) = messages(await owner.send("/unanswered"))
     assert_valid_html(listing.text)
     lines = [line for line in listing.text.splitlines() if line[:2] in ("1.", "2.")]
     assert lines[0].startswith("1. ×3 · ru · «" + FINE.upper() + "!»")
-    assert lines[1].startswith("2. ×1 · id · «apakah ada sensus penduduk tahun ini»")
+    assert lines[1].startswith("2. ×1 · id · «resep rendang padang yang enak»")
     assert [label[:2] for label, _ in group_buttons(listing, "o")] == ["1.", "2."]
 
 

@@ -97,6 +97,7 @@ class Thresholds:
     answer: float = 0.1
     suggest: float = 0.05
     margin: float = 0.15
+    near_reject: float = 0.7  # under an out-of-scope best, a suggestion needs this share of its score
 
 
 class FaqMatcher:
@@ -143,6 +144,11 @@ class FaqMatcher:
             topic_bags[doc_topic[doc]].update(bag)
         self._centroids = PostingIndex([self._weights(bag) for bag in topic_bags])
         self._n_docs = n_docs
+        for topic in model.classes if model is not None else ():
+            if topic not in topic_index:  # learnt from examples only: the model alone scores it
+                topic_index[topic] = len(topics)
+                topics.append(topic)
+        self._model_rows = np.array([topic_index[c] for c in model.classes] if model else [], dtype=np.int64)
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
         vec = {f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf}
@@ -168,17 +174,14 @@ class FaqMatcher:
             if score > best.get(topic, 0.0):
                 best[topic] = score
         centroid = self._centroids.scores(qvec)
-        cw = self.centroid_weight
-        mw = self.model_weight
-        combined = {
-            self.topics[t]: (1 - mw) * ((1 - cw) * s + cw * float(centroid[t]))  # type: ignore[index]
-            for t, s in best.items()
-        }
+        cw, mw = self.centroid_weight, self.model_weight
+        combined = np.zeros(len(self.topics), dtype=np.float64)
+        for t, s in best.items():
+            combined[t] = (1 - mw) * ((1 - cw) * s + cw * float(centroid[t]))  # type: ignore[index]
         if self.model is not None:
-            for topic, p in zip(self.model.classes, self.model.probabilities(question), strict=True):
-                combined[topic] = combined.get(topic, 0.0) + mw * float(p)
-        ranked = sorted(combined.items(), key=lambda item: -item[1])[:limit]
-        return [Candidate(t, round(s, 4)) for t, s in ranked]
+            combined[self._model_rows] += mw * self.model.probabilities(question)
+        top = sorted(top_rows(combined, limit), key=lambda t: (-combined[t], t))
+        return [Candidate(self.topics[t], round(float(combined[t]), 4)) for t in top]
 
     def match(self, question: str) -> Match:
         """Decide whether to answer, offer "did you mean", or say "I don't know"."""
@@ -187,10 +190,10 @@ class FaqMatcher:
             return Match(None, 0.0)
         t = self.thresholds
         top = ranking[0]
-        if top.topic == REJECT:  # closest to a question we must not answer
-            return Match(None, top.score, ranking=tuple(ranking))
         runner_up = ranking[1].score if len(ranking) > 1 else 0.0
-        if top.score >= t.answer and top.score - runner_up >= t.margin:
+        if top.topic != REJECT and top.score >= t.answer and top.score - runner_up >= t.margin:
             return Match(top.topic, top.score, ranking=tuple(ranking))
-        suggestions = tuple(c.topic for c in ranking[:3] if c.topic != REJECT and c.score >= t.suggest)
+        # Closest to what we must not answer: offer only topics nearly as close.
+        floor = max(t.suggest, t.near_reject * top.score) if top.topic == REJECT else t.suggest
+        suggestions = tuple(c.topic for c in ranking[:3] if c.topic != REJECT and c.score >= floor)
         return Match(None, top.score, suggestions, tuple(ranking))

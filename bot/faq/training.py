@@ -43,7 +43,9 @@ def load_examples(directory: Path = TRAINING_DIR) -> list[Example]:
         if path.exists():
             try:
                 with path.open(encoding="utf-8", newline="") as f:
-                    examples.extend(_read(csv.DictReader(f), path.name, lang, MAX_ROWS - len(examples)))
+                    examples.extend(
+                        _read(csv.DictReader(f, strict=True), path.name, lang, MAX_ROWS - len(examples))
+                    )
             except (csv.Error, UnicodeDecodeError) as exc:
                 problem = N_("malformed CSV: {error}")
                 raise ContentError(path.name, "-", "-", problem, error=str(exc)) from None
