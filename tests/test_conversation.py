@@ -66,6 +66,11 @@ CASES: list[tuple[str, str, str, str, str | None]] = [
     ("когда выборы в Госдуму?", "id", "out_of_scope", "ru", None),
     ("kapan pemilu 2029 di Indonesia?", "ru", "out_of_scope", "id", None),
     ("Ресейдегі Дума сайлауы қашан?", "ru", "out_of_scope", "kk", None),
+    ("berapa umur minimal untuk milih di pemilu Indonesia?", "ru", "out_of_scope", "id", None),
+    ("кто будет участвовать в выборах президента Франции", "kk", "out_of_scope", "ru", None),
+    # ... but voting *from* abroad is Kazakhstan's, also with words of taking part
+    ("я живу в Германии, как проголосовать на выборах?", "kk", "faq", "ru", "voting-abroad"),
+    ("Түркияда тұрамын, сайлауға қалай қатысамын?", "ru", "faq", "kk", "voting-abroad"),
     # the calendar and the FAQ, in the question's language
     ("когда выборы?", "kk", "calendar", "ru", "election-dates"),
     ("Келесі сайлау қашан болады?", "ru", "calendar", "kk", "election-dates"),
@@ -106,6 +111,18 @@ def test_core_decides(
     for message in reply_texts(knowledge.assistant, reply):
         assert_valid_html(message)
         assert 0 < len(message) <= 4096
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saya tinggal di Jepang, bisa ikut pemilu kz?",  # "kz" is Kazakhstan
+        "бір ғана кандидат болса сайлау өте ме?",  # "ғана" (only) is not Ghana
+        "bir gana kandidat bolsa saylau ote me",
+    ],
+)
+def test_kazakhstans_elections_are_not_taken_for_foreign_ones(knowledge: Knowledge, text: str) -> None:
+    assert respond(text, None, knowledge).kind != "out_of_scope"
 
 
 def test_places_get_their_countrys_missions(knowledge: Knowledge) -> None:

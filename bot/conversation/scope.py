@@ -3,7 +3,8 @@
 A question is about a foreign vote when it names elections or an elected office and a
 foreign country (by any of Babel's names, a city, or a word only that country uses: the
 Duma, the KPU, Trump) and nothing of Kazakhstan. A question about *voting* from abroad
-("я в Германии, как проголосовать?") is Kazakhstan's and stays in scope.
+("я в Германии, как проголосовать?") is Kazakhstan's and stays in scope, unless the
+country is named right beside the election ("umur milih di pemilu Indonesia").
 """
 
 from __future__ import annotations
@@ -49,6 +50,21 @@ def _has(words: list[str], prefixes: tuple[str, ...]) -> bool:
     return any(w == p or (len(p) >= SHORTEST_PREFIX and w.startswith(p)) for w in words for p in prefixes)
 
 
+def _country_beside_election(text: str, countries_named: Callable[[str], list[str]]) -> bool:
+    """A country named right next to an election word: "pemilu Indonesia", "выборы президента
+    США", "Ресей сайлауы" are that country's, whatever else the message says."""
+    tokens = text.split()
+    elections = [_has(key(t).split(), ELECTION_WORDS) for t in tokens]
+    for i, is_election in enumerate(elections):
+        if not is_election:
+            continue
+        after = i + 2 if i + 2 < len(tokens) and elections[i + 1] else i + 1
+        beside = [j for j in (i - 1, after) if 0 <= j < len(tokens) and not elections[j]]
+        if any(countries_named(tokens[j]) for j in beside):
+            return True
+    return False
+
+
 def foreign_election(text: str, countries_named: Callable[[str], list[str]]) -> list[str] | None:
     """The foreign countries (ISO codes, possibly none known) whose elections a question is
     about, or None when it is not about a foreign vote.
@@ -58,7 +74,7 @@ def foreign_election(text: str, countries_named: Callable[[str], list[str]]) -> 
     words = key(text).split()
     if not _has(words, ELECTION_WORDS) or _has(words, KAZAKH_WORDS):
         return None
-    marked = _has(words, FOREIGN_WORDS)
+    marked = _has(words, FOREIGN_WORDS) or _country_beside_election(text, countries_named)
     countries = countries_named(text)
     if not marked and not countries:
         return None
