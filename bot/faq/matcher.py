@@ -7,14 +7,19 @@ against all phrasings with a TF-IDF cosine over word tokens, 5-letter word prefi
 numpy inverted index. The best phrasings are reranked with a rapidfuzz similarity, each
 topic keeps its best phrasing, and that score is blended with the cosine to the topic's
 centroid (all its phrasings together), so evidence spread over many phrasings counts.
-The decision is:
+With a topic model (:mod:`bot.faq.classifier`, trained on the same phrasings and the
+realistic examples), the final score is ``(1 - model_weight) * retrieval + model_weight *
+P(topic | question)``: the model knows which words tell topics apart, retrieval keeps the
+exact and fuzzy matches. The decision (:class:`Thresholds`) is:
 
-* answer when the top topic clears ``answer_threshold`` and beats the runner-up by ``margin``;
-* "did you mean" (up to three topics) when it clears ``suggest_threshold``;
+* answer when the top topic clears ``answer`` and beats the runner-up by ``margin``;
+* "did you mean" (up to three topics) for topics that clear ``suggest``;
 * otherwise "I don't know".
 
-Example questions filed under the topic :data:`REJECT` (other countries' elections, small
-talk...) are indexed like any topic; a question closest to them is never answered.
+Example questions filed under the topic :data:`REJECT` (other countries' elections, ID
+cards, school votes...) are a topic like any other, for retrieval and for the model; a
+question closest to them is never answered, and gets "did you mean" only for topics
+nearly as close (``near_reject``).
 """
 
 from __future__ import annotations
@@ -91,8 +96,9 @@ REJECT = "-out-of-scope-"  # topic of the example questions that must not be ans
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, calibrated on tests/data/labelled_questions.csv with
-    benchmarks/calibrate_thresholds.py (answered right 91.7%, wrong 0.3%, out of scope 1.5%)."""
+    """Decision thresholds, chosen on the realistic tuning set (tests/data/realistic/tuning_*)
+    with benchmarks/calibrate_thresholds.py, through the conversation core; never on the
+    held-out set. The margin decides; ``answer`` only keeps near-zero scores out."""
 
     answer: float = 0.1
     suggest: float = 0.05
