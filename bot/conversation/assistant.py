@@ -160,20 +160,25 @@ class Assistant:
         self.out_of_scope_file = out_of_scope_file
         self.training_dir = training_dir
         self.model_cache = model_cache
+        self._generation = 0  # counts refreshes, so that a slower, older build never wins
         ensure_seeded(db, faq_dir)
         ensure_reference_data(db)
         self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the matcher and language model from the stored FAQ."""
+        self._generation += 1
         self._apply(_build_cached(self._read()))
 
     async def refresh_async(self) -> None:
         """:meth:`refresh` for the bot: reading stays on the event loop, training (seconds
         when the content changed) runs in a thread, and the new knowledge replaces the old
-        at once, so voters are answered throughout."""
-        sources = self._read()
-        self._apply(await asyncio.to_thread(_build_cached, sources))
+        at once, so voters are answered throughout. When edits overlap, the newest wins."""
+        self._generation += 1
+        generation, sources = self._generation, self._read()
+        built = await asyncio.to_thread(_build_cached, sources)
+        if generation == self._generation:  # else a later edit's build is (or will be) applied
+            self._apply(built)
 
     def _read(self) -> _Sources:
         examples = [
