@@ -31,7 +31,7 @@ from bot.text.normalize import key
 
 MODEL_VERSION = "1"  # bump when features or training change: old cache files are ignored
 MAX_TEXT_CHARS = 400
-C = 32.0  # inverse regularisation strength of the logistic regression
+C = 64.0  # inverse regularisation strength of the logistic regression
 MIN_DF = 2  # features of one phrasing only are left out: half the size, same accuracy
 CACHE_KEPT = 3  # model files kept in the cache (each edit of the FAQ trains a new one)
 

@@ -102,7 +102,7 @@ class Thresholds:
 
     answer: float = 0.1
     suggest: float = 0.05
-    margin: float = 0.15
+    margin: float = 0.2
     near_reject: float = 0.7  # under an out-of-scope best, a suggestion needs this share of its score
 
 
