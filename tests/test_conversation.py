@@ -178,7 +178,14 @@ def test_did_you_mean_in_each_language(knowledge: Knowledge, lang: str) -> None:
     tries = {
         "kk": ("сайлау", "дауыс", "әкім", "мәслихат сайлау әкім"),
         "ru": ("выборы", "голосование", "аким", "маслихат выборы аким"),
-        "id": ("pemilu", "suara", "akim", "maslikhat pemilu akim", "pemilu wajib atau tidak"),
+        "id": (
+            "pemilu",
+            "suara",
+            "akim",
+            "maslikhat pemilu akim",
+            "pemilu wajib atau tidak",
+            "pemilu akim desa",
+        ),
     }[lang]
     replies = [respond(t, lang, knowledge) for t in tries]  # type: ignore[arg-type]
     reply = next(r for r in replies if isinstance(r, Suggestions))
