@@ -98,10 +98,10 @@ def _build(sources: _Sources) -> _Built:
         for lang in e.questions
         for text in (*e.questions[lang], e.titles[lang])
     ]
-    examples = [(REJECT, q) for q in sources.out_of_scope]
-    examples += [(topic, text) for topic, text in sources.examples if topic == REJECT or topic in published]
-    model = classifier.trained(phrasings + examples, sources.model_cache)
-    matcher = FaqMatcher(phrasings + examples, THRESHOLDS, model=model)
+    rejected = [(REJECT, q) for q in sources.out_of_scope]
+    examples = [(topic, text) for topic, text in sources.examples if topic == REJECT or topic in published]
+    model = classifier.trained(phrasings + rejected + examples, sources.model_cache)
+    matcher = FaqMatcher(phrasings + rejected, THRESHOLDS, model=model)
     corpus: dict[Lang, list[str]] = {}
     for e in published.values():
         for lang in e.questions:
