@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from bot.calendar.votes import countdown, next_election_text, recent, upcoming, votes, voting_hours
+from bot.calendar.votes import (
+    calendar_text,
+    countdown,
+    next_election_text,
+    recent,
+    upcoming,
+    votes,
+    voting_hours,
+)
 from bot.conversation.assistant import Assistant
 from bot.conversation.render import topic_answer
 from bot.text.formatting import format_day
@@ -73,23 +81,70 @@ def test_next_vote_at_the_boundaries(scheduled: Assistant, today: date, is_next:
     all_votes = votes(scheduled.db)
     assert bool(upcoming(all_votes, today)) is is_next
     text = next_election_text(scheduled.db, "ru", today)
-    assert ("Выборы в маслихаты (тест)" in text) is is_next
+    assert "Выборы в маслихаты (тест)" in text  # next, or held: never missing
+    assert ("Ближайшее голосование" in text) is is_next
     if today == VOTE_DAY:
         assert "сегодня" in text
     if today == date(2027, 3, 13):
         assert "завтра" in text and "14 марта 2027" in text
 
 
+@pytest.mark.parametrize(
+    ("lang", "held", "no_results"),
+    [
+        ("kk", "14 наурыз 2027 ж.", "нәтижелері бұл ботта әлі жоқ"),
+        ("ru", "14 марта 2027\u202fг.", "результатов в этом боте пока нет"),
+        ("id", "14 Maret 2027", "hasilnya belum ada di bot ini"),
+    ],
+)
+def test_a_passed_vote_without_results_shows_as_held_on_its_day(
+    scheduled: Assistant, lang: str, held: str, no_results: str
+) -> None:
+    after = date(2027, 3, 20)
+    vote = next(v for v in votes(scheduled.db) if v.id == "2027-03-14-test-maslikhats")
+    assert vote not in upcoming(votes(scheduled.db), after) and vote in recent(votes(scheduled.db), after)
+    for text in (
+        next_election_text(scheduled.db, lang, after),
+        calendar_text(votes(scheduled.db), lang, after),
+    ):
+        line = next(line for line in text.splitlines() if vote.name(lang) in line)
+        assert held in line and no_results in line and "election.gov.kz" in line
+
+
+def test_a_vote_with_results_has_no_missing_results_note(assistant: Assistant) -> None:
+    text = next_election_text(assistant.db, "ru", date(2026, 11, 23))
+    line = next(line for line in text.splitlines() if "Референдум по новой Конституции" in line)
+    assert "пока нет" not in line  # its turnout is in the table
+
+
 def test_without_scheduled_vote_lists_recent_ones(assistant: Assistant) -> None:
-    text = next_election_text(assistant.db, "kk", date(2026, 11, 23))
+    text = next_election_text(assistant.db, "kk", date(2026, 12, 2))
     assert "жоспарланбаған" in text and "election.gov.kz" in text
-    assert "15 наурыз 2026 ж." in text  # the 2026 referendum, the latest vote
+    assert "23 тамыз 2026 ж." in text and "Құрылтай" in text  # the Kurultai election, the latest vote
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "day"),
+    [
+        ("kk", "2026 жылғы Құрылтай сайлауы", "23 тамыз 2026 ж."),
+        ("ru", "Выборы в Курултай 2026 года", "23 августа 2026\u202fг."),
+        ("id", "Pemilihan Kurultai 2026", "23 Agustus 2026"),
+    ],
+)
+def test_the_kurultai_election_is_in_the_calendar_with_its_source(
+    assistant: Assistant, lang: str, name: str, day: str
+) -> None:
+    kurultai = next(v for v in votes(assistant.db) if "kurultai" in v.id)
+    assert kurultai.status == "scheduled" and kurultai.day == date(2026, 8, 23)
+    assert "https://timesca.com/?p=51256" in kurultai.sources
+    text = next_election_text(assistant.db, lang, date(2026, 12, 2))
+    assert f"{name}: {day}" in text
 
 
 def test_unverified_vote_is_not_announced(assistant: Assistant) -> None:
+    assistant.db["elections"].update("2026-08-23-kurultai", {"status": "unverified"})
     all_votes = votes(assistant.db)
     kurultai = next(v for v in all_votes if "kurultai" in v.id)
-    assert kurultai.status == "unverified"
     day_before = date.fromordinal(kurultai.day.toordinal() - 1)
     assert kurultai not in upcoming(all_votes, day_before)
     assert kurultai not in recent(all_votes, date(2026, 11, 23))

@@ -39,6 +39,7 @@ class Vote:
     status: str
     names: dict[str, str]
     sources: tuple[str, ...]
+    turnout: float | None = None  # None: no results entered in this bot
 
     def name(self, lang: Lang) -> str:
         """The vote's name in ``lang``."""
@@ -48,7 +49,7 @@ class Vote:
 def votes(db: sqlite_utils.Database) -> list[Vote]:
     """Every real (non-sample) vote, oldest first."""
     rows = db.execute(
-        "SELECT id, type, date, status, name_kk, name_ru, name_id, sources FROM elections "
+        "SELECT id, type, date, status, name_kk, name_ru, name_id, sources, turnout FROM elections "
         "WHERE coalesce(is_sample, 0) = 0 ORDER BY date, id"
     )
     return [
@@ -59,6 +60,7 @@ def votes(db: sqlite_utils.Database) -> list[Vote]:
             r[3],
             {"kk": r[4], "ru": r[5], "id": r[6]},
             tuple(json.loads(r[7] or "[]")),
+            r[8],
         )
         for r in rows
     ]
@@ -70,8 +72,18 @@ def upcoming(all_votes: list[Vote], today: date) -> list[Vote]:
 
 
 def recent(all_votes: list[Vote], today: date, count: int = RECENT) -> list[Vote]:
-    """The latest held votes before today, newest first."""
-    return [v for v in reversed(all_votes) if v.status == "held" and v.day < today][:count]
+    """The latest votes held before today, newest first: a scheduled vote whose day has
+    passed counts as held (on that day), never as still to come or as missing."""
+    held = [v for v in reversed(all_votes) if v.status in ("held", "scheduled") and v.day < today]
+    return held[:count]
+
+
+def held_line(vote: Vote, lang: Lang) -> str:
+    """A held vote as a list line (Telegram HTML), saying so when its results are not here."""
+    line = f"• {escape(vote.name(lang))}: {format_day(vote.day, lang)}"
+    if vote.turnout is None:
+        line += " — " + escape(gettext("results are not in this bot yet: election.gov.kz", lang))
+    return line
 
 
 def countdown(day: date, today: date, lang: Lang) -> str:
@@ -132,7 +144,7 @@ def next_election_text(db: sqlite_utils.Database, lang: Lang, today: date) -> st
         lines.append("")
         lines.append("<b>" + escape(gettext("Most recent votes", lang)) + "</b>")
         for vote in recent(all_votes, today):
-            lines.append(f"• {escape(vote.name(lang))}: {format_day(vote.day, lang)}")
+            lines.append(held_line(vote, lang))
         lines.append("")
         lines.append(
             escape(
@@ -162,5 +174,5 @@ def calendar_text(all_votes: list[Vote], lang: Lang, today: date, count: int = 5
     else:
         lines.append(escape(gettext("No vote is scheduled at the moment.", lang)))
     lines += ["", "<b>" + escape(gettext("Most recent votes", lang)) + "</b>"]
-    lines += [f"• {escape(v.name(lang))}: {format_day(v.day, lang)}" for v in recent(all_votes, today, count)]
+    lines += [held_line(v, lang) for v in recent(all_votes, today, count)]
     return "\n".join(lines)
