@@ -269,3 +269,27 @@ def test_console_shows_the_same_replies(tmp_path: Path, assistant: Assistant) ->
     for text in texts:
         for message in reply_texts(assistant, respond(text, "ru", knowledge)):
             assert plain(message) in result.stdout, text
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("Құрылтай сайлауы қашан болды?", "23 тамыз"),
+        ("kurultai saylauy qashan", "23 тамыз"),
+        ("Когда выборы в Курултай?", "23 августа"),
+        ("когда были выборы в курултай", "23 августа"),
+        ("Kapan pemilu Kurultai?", "23 Agustus"),
+    ],
+)
+def test_the_kurultai_election_is_answered_with_its_date(
+    knowledge: Knowledge, question: str, day: str
+) -> None:
+    reply = respond(question, None, knowledge)
+    assert reply.kind in ("faq", "calendar") and reply.topic in ("kurultai", "election-dates")
+    assert day in plain("\n".join(reply_texts(knowledge.assistant, reply)))
+
+
+def test_the_national_kurultai_is_told_apart_from_the_parliament(knowledge: Knowledge) -> None:
+    reply = respond("Ұлттық құрылтай деген не?", None, knowledge)
+    text = plain("\n".join(reply_texts(knowledge.assistant, reply)))
+    assert reply.topic == "kurultai" and "Ұлттық құрылтай" in text and "консультативтік" in text
