@@ -75,26 +75,28 @@ class TopicModel:
     weights: np.ndarray
     bias: np.ndarray
 
-    def _vector(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
-        rows, values = [], []
-        for feature, count in text_features(folded).items():
-            row = self.vocabulary.get(feature)
-            if row is not None:
-                rows.append(row)
-                values.append((1 + math.log(count)) * self.idf[row])
-        idx = np.array(rows, dtype=np.int64)
-        vals = np.array(values, dtype=np.float32)
-        norm = float(np.sqrt((vals * vals).sum())) or 1.0
-        return idx, vals / norm
-
     def probabilities(self, text: str) -> np.ndarray:
         """P(class | text) for every class, in the order of :attr:`classes`."""
-        folded = key(text)[:MAX_TEXT_CHARS]
-        idx, vals = self._vector(folded)
+        return self.probabilities_folded(key(text))
+
+    def probabilities_folded(self, folded: str) -> np.ndarray:
+        """:meth:`probabilities` of a text already folded with :func:`bot.text.normalize.key`."""
+        rows, values = _weighted(text_features(folded[:MAX_TEXT_CHARS]), self.vocabulary, self.idf)
+        idx = np.array(rows, dtype=np.int64)
+        vals = np.array(values, dtype=np.float32)
         logits = self.bias + (vals @ self.weights[idx] if len(idx) else 0.0)
         logits = logits - logits.max()
         exp = np.exp(logits)
         return exp / exp.sum()
+
+
+def _weighted(
+    bag: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
+) -> tuple[list[int], list[float]]:
+    """The known features of ``bag`` as (rows, unit-length sublinear TF-IDF weights)."""
+    row = [(vocabulary[f], (1 + math.log(c)) * idf[vocabulary[f]]) for f, c in bag.items() if f in vocabulary]
+    norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
+    return [i for i, _ in row], [v / norm for _, v in row]
 
 
 def _fingerprint(examples: Sequence[tuple[str, str]]) -> str:
@@ -121,12 +123,9 @@ def train(examples: Iterable[tuple[str, str]]) -> TopicModel:
         idf[i] = math.log((n_docs + 1) / (df[f] + 1)) + 1
     indptr, indices, data = [0], [], []
     for bag in bags:
-        row = [
-            (vocabulary[f], (1 + math.log(c)) * idf[vocabulary[f]]) for f, c in bag.items() if f in vocabulary
-        ]
-        norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
-        indices.extend(i for i, _ in row)
-        data.extend(v / norm for _, v in row)
+        rows, values = _weighted(bag, vocabulary, idf)
+        indices.extend(rows)
+        data.extend(values)
         indptr.append(len(indices))
     matrix = csr_matrix((data, indices, indptr), shape=(n_docs, len(vocabulary)), dtype=np.float32)
     class_index = {c: i for i, c in enumerate(classes)}

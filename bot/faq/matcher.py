@@ -163,7 +163,8 @@ class FaqMatcher:
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Topics ordered by score, best first (at most ``limit``)."""
-        folded = key(question)[:MAX_QUERY_CHARS]
+        full = key(question)
+        folded = full[:MAX_QUERY_CHARS]
         if not folded or not self._n_docs:
             return []
         qvec = self._weights(features(folded))
@@ -185,7 +186,7 @@ class FaqMatcher:
         for t, s in best.items():
             combined[t] = (1 - mw) * ((1 - cw) * s + cw * float(centroid[t]))  # type: ignore[index]
         if self.model is not None:
-            combined[self._model_rows] += mw * self.model.probabilities(question)
+            combined[self._model_rows] += mw * self.model.probabilities_folded(full)
         top = sorted(top_rows(combined, limit), key=lambda t: (-combined[t], t))
         return [Candidate(self.topics[t], round(float(combined[t]), 4)) for t in top]
 
