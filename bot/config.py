@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     reminder_interval_seconds: float = Field(default=60.0, gt=0)
     send_rate_per_second: float = Field(default=25.0, gt=0, le=30)  # Telegram allows about 30
+    stale_after_days: int = Field(default=90, ge=1, le=3650)  # answers older than this: in the digest
 
     @field_validator("bot_token", mode="before")
     @classmethod

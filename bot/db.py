@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from bot.languages import LANGS
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 
@@ -320,6 +322,15 @@ def _m008_faq_versions(db: sqlite_utils.Database) -> None:
     db["unanswered"].add_column("handled_as", str)  # e.g. phrasing:<topic>, draft:<topic>, ignored
 
 
+def _m009_candidate_sort_keys(db: sqlite_utils.Database) -> None:
+    """Alphabetical order of candidate names per language: CLDR collation sort keys, filled by
+    the importer (and for rows from before, by ``bot.candidates.importing.fill_sort_keys``)."""
+    for lang in LANGS:
+        db["candidates"].add_column(f"sort_{lang}", bytes)
+    for lang in LANGS:
+        db["candidates"].create_index(["ballot_id", f"sort_{lang}", "birth_year"])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
@@ -329,6 +340,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("006_admins_and_audit", _m006_admins_and_audit),
     ("007_question_counts_and_broadcasts", _m007_question_counts_and_broadcasts),
     ("008_faq_versions", _m008_faq_versions),
+    ("009_candidate_sort_keys", _m009_candidate_sort_keys),
 ]
 
 

@@ -6,12 +6,13 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, AnswerInlineQuery, EditMessageText, SendMessage
 from aiogram.types import InlineQuery, Update
 
-from bot.candidates.directory import CandidateDirectory
+from bot.candidates.directory import CandidateDirectory, route_text
 from bot.candidates.importing import import_csv
-from bot.candidates.render import stats_text
+from bot.candidates.render import button_label, stats_text
 from bot.candidates.sample_data import DEMO_ELECTION, load_demo
 from bot.conversation.assistant import Assistant
 from bot.telegram.local_chat import buttons
+from bot.text.collation import collated
 from handlers.callbacks import AreaCB, BallotCB, ElectionCB, MenuCB, StatsCB
 from tests.test_handlers import assert_valid_html, only_message, result_of
 
@@ -78,22 +79,22 @@ async def test_name_in_any_script_finds_the_person(chat_factory, loaded, query: 
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "expected", "lang"),
     [
-        ("кандидаты в Жетысу", "Сейітова Айгүл (1980)"),
-        ("Жетісу облысының кандидаттары", "Тоқаев Қасым-Жомарт Кемелұлы (1953)"),
-        ("Аманат", "Сейітова Айгүл (1980)"),
+        ("кандидаты в Жетысу", "Сейітова Айгүл (1980)", "ru"),
+        ("Жетісу облысының кандидаттары", "Тоқаев Қасым-Жомарт Кемелұлы (1953)", "kk"),
+        ("Аманат", "Сейітова Айгүл (1980)", "ru"),
     ],
 )
 async def test_area_and_party_questions_list_candidates(
-    chat_factory, loaded, text: str, expected: str
+    chat_factory, loaded, text: str, expected: str, lang: str
 ) -> None:
     chat = chat_factory(language_code="ru")
     reply = only_message(await chat.send(text))
-    labels = [label for label, _ in buttons(reply.reply_markup)]
-    assert expected in labels
-    shown = [label for label in labels if "(" in label]
-    assert shown == sorted(shown, key=str.casefold)  # neutral: alphabetical
+    found = route_text(CandidateDirectory(loaded.db), text)
+    assert found is not None and expected in [button_label(c) for c in found.results]
+    shown = [label for label, _ in buttons(reply.reply_markup) if "(" in label]
+    assert len(shown) > 1 and shown == collated(shown, lang)  # neutral: alphabetical in the reply's language
 
 
 async def test_faq_questions_still_reach_the_faq(chat_factory, loaded) -> None:
@@ -115,7 +116,7 @@ async def test_forged_or_stale_candidate_buttons(chat_factory, loaded, data: str
 
 async def test_stale_page_number_shows_last_page(chat_factory, loaded, session) -> None:
     directory = CandidateDirectory(loaded.db)
-    ballot = directory.ballots_of(DEMO_ELECTION, directory.areas_of(DEMO_ELECTION)[0])[0]
+    ballot = directory.ballots_of(DEMO_ELECTION, directory.areas_of(DEMO_ELECTION, "ru")[0], "ru")[0]
     chat = chat_factory(language_code="ru")
     menu = only_message(await chat.send("/menu"))
     reply = sends(

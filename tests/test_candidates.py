@@ -15,6 +15,8 @@ from bot.candidates.importing import COLUMNS, export_csv, import_csv
 from bot.candidates.sample_data import DEMO_ELECTION, load_demo
 from bot.content.reference import load_reference_data
 from bot.db import open_database
+from bot.languages import LANGS
+from bot.text.collation import collated
 
 ROOT = Path(__file__).resolve().parent.parent
 ELECTION = "2023-03-19-maslikhats"
@@ -195,12 +197,13 @@ def test_lists_are_alphabetical(db) -> None:
     directory = CandidateDirectory(db)
     (election,) = directory.elections_with_candidates()
     assert election["id"] == DEMO_ELECTION and election["is_sample"] == 1
-    area = directory.areas_of(DEMO_ELECTION)[0]
-    ballot = directory.ballots_of(DEMO_ELECTION, area)[0]
-    page, total = directory.candidates_on(ballot["rowid"], limit=100)
-    keys = [db.execute("SELECT name_key FROM candidates WHERE id = ?", [c.id]).fetchone()[0] for c in page]
-    assert keys == sorted(keys) and total == len(page)
-    assert all(c.is_sample for c in page)
+    for lang in LANGS:
+        area = directory.areas_of(DEMO_ELECTION, lang)[0]
+        ballot = directory.ballots_of(DEMO_ELECTION, area, lang)[0]
+        page, total = directory.candidates_on(ballot["rowid"], lang, limit=100)
+        names = [c.full_name for c in page]
+        assert names == collated(names, lang) and total == len(page) > 1
+        assert all(c.is_sample for c in page)
 
 
 def test_equally_good_name_matches_are_alphabetical(db) -> None:

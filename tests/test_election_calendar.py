@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from html import escape
 
 import pytest
 
+from bot import audit
 from bot.calendar.votes import (
     calendar_text,
     countdown,
@@ -16,7 +18,9 @@ from bot.calendar.votes import (
     voting_hours,
 )
 from bot.conversation.assistant import Assistant
-from bot.conversation.render import topic_answer
+from bot.conversation.render import dates_text, topic_answer
+from bot.i18n import gettext
+from bot.languages import LANGS
 from bot.text.formatting import format_day
 from tests.test_handlers import only_message
 
@@ -44,7 +48,7 @@ def scheduled(assistant: Assistant) -> Assistant:
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("kk", "19 наурыз 2023 ж."), ("ru", "19 марта 2023 г."), ("id", "19 Maret 2023")],
+    [("kk", "2023 жылғы 19 наурыз"), ("ru", "19 марта 2023 г."), ("id", "19 Maret 2023")],
 )
 def test_date_forms(lang: str, expected: str) -> None:
     assert format_day(date(2023, 3, 19), lang).replace("\u202f", " ").replace("\xa0", " ") == expected
@@ -92,7 +96,7 @@ def test_next_vote_at_the_boundaries(scheduled: Assistant, today: date, is_next:
 @pytest.mark.parametrize(
     ("lang", "held", "no_results"),
     [
-        ("kk", "14 наурыз 2027 ж.", "нәтижелері бұл ботта әлі жоқ"),
+        ("kk", "2027 жылғы 14 наурыз", "нәтижелері бұл ботта әлі жоқ"),
         ("ru", "14 марта 2027\u202fг.", "результатов в этом боте пока нет"),
         ("id", "14 Maret 2027", "hasilnya belum ada di bot ini"),
     ],
@@ -119,14 +123,14 @@ def test_a_vote_with_results_has_no_missing_results_note(assistant: Assistant) -
 
 def test_without_scheduled_vote_lists_recent_ones(assistant: Assistant) -> None:
     text = next_election_text(assistant.db, "kk", date(2026, 12, 2))
-    assert "жоспарланбаған" in text and "election.gov.kz" in text
-    assert "23 тамыз 2026 ж." in text and "Құрылтай" in text  # the Kurultai election, the latest vote
+    assert "тағайындалмаған" in text and "election.gov.kz" in text
+    assert "2026 жылғы 23 тамыз" in text and "Құрылтай" in text  # the Kurultai election, the latest vote
 
 
 @pytest.mark.parametrize(
     ("lang", "name", "day"),
     [
-        ("kk", "2026 жылғы Құрылтай сайлауы", "23 тамыз 2026 ж."),
+        ("kk", "2026 жылғы Құрылтай сайлауы", "2026 жылғы 23 тамыз"),
         ("ru", "Выборы в Курултай 2026 года", "23 августа 2026\u202fг."),
         ("id", "Pemilihan Kurultai 2026", "23 Agustus 2026"),
     ],
@@ -166,3 +170,17 @@ async def test_dates_command_links_candidates_and_statistics(chat_factory, sched
     assert "Выборы в маслихаты (тест)" in reply.text and "Последние голосования" in reply.text
     datas = [b.callback_data for row in reply.reply_markup.inline_keyboard for b in row]
     assert "ce:2023-03-19-maslikhats" in datas and "cs:2023-03-19-maslikhats" in datas
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_calendar_answer_and_dates_show_when_they_were_checked(assistant: Assistant, lang: str) -> None:
+    checked = assistant.entry("election-dates").as_of
+    line = gettext("Checked on {date}", lang).format(date=format_day(checked, lang))
+    assert escape(line) in topic_answer(assistant, "election-dates", lang, today=date(2026, 12, 2))
+    assert escape(line) in dates_text(assistant, lang, date(2026, 12, 2), 5)
+    with assistant.db.atomic():  # an admin's change to a vote is newer than the content
+        audit.record(assistant.db, 1, "election.set", "2026-08-23-kurultai", after={"turnout": 60.0})
+    today = format_day(datetime.now(UTC).date(), lang)
+    assert escape(gettext("Checked on {date}", lang).format(date=today)) in dates_text(
+        assistant, lang, date(2026, 12, 2), 5
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -14,11 +15,12 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
 from babel.dates import format_time
 
-from bot.calendar.votes import KAZAKHSTAN
+from bot.calendar.votes import KAZAKHSTAN, kazakhstan_today
 from bot.conversation.assistant import Assistant
 from bot.delivery import outbox, reminders, users
 from bot.telegram.local_chat import LocalSession
 from bot.telegram.sender import RateLimiter, deliver
+from bot.text.formatting import format_day
 from handlers.callbacks import SubscribeCB
 from tests.test_handlers import assert_valid_html, only_message, result_of
 
@@ -113,6 +115,8 @@ async def test_privacy_lists_subscriptions_and_forget_deletes_them(
     assert (
         str(chat.user.id) in text and NAMES["ru"] in text and "все голосования" in text and "Индонези" in text
     )
+    today = format_day(kazakhstan_today(), "ru")  # a date in the reply's style, not a raw timestamp
+    assert f"с {today}" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
     assert_valid_html(text)
     await chat.send("/forget")
     assert reminders.subscriptions_of(scheduled.db, chat.user.id) == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -27,6 +27,7 @@ from bot.db import get_meta, set_meta, utcnow
 from bot.faq.entries import CONTENT_DIR, ContentError
 from bot.i18n import N_, gettext
 from bot.languages import Lang
+from bot.text.collation import collated
 from bot.text.formatting import format_day
 from bot.text.normalize import fold, key, normalize
 from bot.yaml_content import load_yaml
@@ -45,8 +46,8 @@ TERRITORY_LOCALES = ("kk", "ru", "id", "en")
 NOT_COUNTRIES = frozenset({"KZ", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 # Words that are never read as a country's name (as typed, lower case): "того" (Russian "of
 # that", Togo), "бағамы" (Kazakh "its rate", Russian "Багамы"), "белгі" (Kazakh "mark",
-# folded like Russian "Бельгии").
-COMMON_WORDS = frozenset(("того", "бағамы", "белгі", "белги", "ғана", "гана", "ğana", "gana"))  # gana: "only"
+# folded like Russian "Бельгии"), "ғана" (Kazakh "only", Ghana), "қатар" (Kazakh "row", Qatar).
+COMMON_WORDS = frozenset(("того", "бағамы", "белгі", "белги", "ғана", "гана", "ğana", "gana", "қатар"))
 # How a country's name may change in a message, folded. After the whole name: Russian case
 # endings of a name ending in a consonant (Судане, Израиля) and Kazakh suffixes (Бразилиядағы).
 SUFFIXES = frozenset(
@@ -232,6 +233,12 @@ def load_missions(db: sqlite_utils.Database, path: Path = CONTENT_DIR / "mission
     return len(rows)
 
 
+def alphabetical_missions(missions: Iterable[Mission], lang: Lang) -> list[Mission]:
+    """Missions in the alphabetical order of ``lang``: by city, then embassy before consulate."""
+    by_kind = sorted(missions, key=lambda m: (m.kind != "embassy", m.id))
+    return collated(by_kind, lang, lambda m: m.city_names[lang])  # stable: kind breaks ties
+
+
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (
@@ -271,6 +278,27 @@ def _territory_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 def country_name(code: str, lang: Lang) -> str:
     """A country's name in ``lang`` (Babel), or its code when Babel has none."""
     return Locale(lang).territories.get(code, code)
+
+
+# Endings a place name takes in a message, folded: Russian cases replacing its last letters or
+# added to it (Казани, Джакарте, Стамбуле), on top of the suffixes in SUFFIXES.
+CASE_ENDINGS = SUFFIXES | frozenset("i e u a y om oi ei iu ia ie ah ov ami".split())
+_LATIN_END = re.compile(r"(ija|iya|iia|ia|i|y)([a-z]+)")
+
+
+def _ends_as(word: str, name: str, stem: str) -> bool:
+    """True when the folded message ``word`` is the folded name word ``name`` with a case
+    ending or suffix, or its ``stem`` with a case ending instead of the name's last letters."""
+    if len(stem) < 3 or not word.startswith(stem):
+        return False
+    if word.startswith(name) and (word == name or word[len(name) :] in CASE_ENDINGS):
+        return True
+    rest = word[len(stem) :]
+    if rest in CASE_ENDINGS or word == stem:
+        return True
+    # a Latin-typed Kazakh form: another spelling of the name's end, then a suffix (Indonezijadagy)
+    match = _LATIN_END.fullmatch(rest)
+    return match is not None and match.group(2) in SUFFIXES
 
 
 def _stems(alias: tuple[str, ...]) -> list[str]:
@@ -330,11 +358,12 @@ class MissionDirectory:
     @staticmethod
     def _mentions(words: list[str], alias: tuple[str, ...]) -> bool:
         """True when ``words`` contain the alias, allowing case endings on each word
-        ("Индонезия" in "в Индонезии", "Индонезиядағы")."""
+        ("Индонезия" in "в Индонезии", "Индонезиядағы"), but not a longer word that merely
+        starts the same ("Казахстан" is not Kazan)."""
         stems = _stems(alias)
         n = len(stems)
         return n > 0 and any(
-            all(words[i + j].startswith(stems[j]) and len(stems[j]) >= 3 for j in range(n))
+            all(_ends_as(words[i + j], alias[j], stems[j]) for j in range(n))
             for i in range(len(words) - n + 1)
         )
 
@@ -491,7 +520,12 @@ def mission_card(
         value = mission.shown(name)
         if value:
             lines.append(f"{escape(labels[name])}: {escape(value)}")
-    if any(mission.fields.get(f) is None or f not in mission.verified for f in PUBLIC_FIELDS):
+    if not mission.shown("website"):
+        unconfirmed = gettext(
+            "Contacts are not confirmed yet: see the Foreign Ministry's list of missions: {url}", lang
+        ).format(url=MFA_MISSIONS_URL)
+        lines.append(escape(unconfirmed))
+    elif any(mission.shown(f) is None for f in PUBLIC_FIELDS):
         lines.append(
             escape(gettext("Other details are not confirmed yet: check the mission's website.", lang))
         )
@@ -517,7 +551,7 @@ def not_found_text(lang: Lang) -> str:
 
 def no_mission_text(codes: Sequence[str], lang: Lang) -> str:
     """The countries a voter named have no mission in the list: say which, and where to look."""
-    names = ", ".join(country_name(code, lang) for code in codes)
+    names = ", ".join(collated((country_name(code, lang) for code in codes), lang))
     return escape(
         gettext(
             "{country}: there is no embassy or consulate of Kazakhstan in this country in my list. "

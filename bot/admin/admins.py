@@ -66,6 +66,7 @@ ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("export_candidates", N_("candidates as CSV")),
     ("export_content", N_("all content as a zip in content/ format")),
     ("stats", N_("usage figures")),
+    ("stale", N_("what needs attention: votes without results, old answers, drafts")),
     ("broadcast", N_("a message to reminder subscribers")),
     ("elections", N_("list votes")),
     ("election_set", N_("add or change a vote")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from html import escape
 
 import sqlite_utils
@@ -17,10 +17,9 @@ from babel.dates import format_time, format_timedelta
 
 from bot.i18n import gettext
 from bot.languages import Lang
-from bot.text.formatting import format_day
+from bot.text.formatting import KAZAKHSTAN, format_day
 
 POLLS_OPEN, POLLS_CLOSE = time(7, 0), time(20, 0)  # local time
-KAZAKHSTAN = timezone(timedelta(hours=5), "UTC+5")  # one time zone since 1 March 2024
 RECENT = 3
 
 

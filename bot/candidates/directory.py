@@ -1,6 +1,7 @@
 """The candidate directory: browsing, name search in any script, areas, parties, statistics.
 
-Lists are always alphabetical (by the folded name key): the bot never ranks candidates.
+Lists are always in the alphabetical order of the reply's language (CLDR collation, stored as
+sort keys per language): the bot never ranks candidates.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import sqlite_utils
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
+from bot.candidates.importing import fill_sort_keys
+from bot.languages import LANGS, Lang
+from bot.text.collation import collated
 from bot.text.names import name_key
 from bot.text.normalize import key
 from bot.text.postings import PostingIndex, top_rows
@@ -68,6 +72,13 @@ class ElectionStats:
     def per_seat(self) -> float | None:
         """Candidates per seat."""
         return self.candidates / self.seats if self.seats else None
+
+
+def _order(lang: Lang) -> str:
+    """The ORDER BY of candidate lists: the name's sort key in ``lang``, then year and ID."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    return f"c.sort_{lang}, c.birth_year, c.id"
 
 
 def _candidate(row: tuple) -> Candidate:
@@ -125,6 +136,7 @@ class CandidateDirectory:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self._names: NameIndex | None = None
+        fill_sort_keys(db)
         self.refresh()
 
     def refresh(self) -> None:
@@ -170,11 +182,16 @@ class CandidateDirectory:
             (self.elections[i] for i in ids if i in self.elections), key=lambda e: e["date"], reverse=True
         )
 
-    def areas_of(self, election_id: str) -> list[str]:
-        """Top-level areas (regions, cities) with ballots in the election."""
+    def area_name(self, area_id: str, lang: Lang) -> str:
+        """An area's name: Kazakh for kk, Russian for ru, Latin for id."""
+        area = self.areas.get(area_id)
+        return area[{"kk": "name_kk", "ru": "name_ru", "id": "name_en"}[lang]] if area else area_id
+
+    def areas_of(self, election_id: str, lang: Lang) -> list[str]:
+        """Top-level areas (regions, cities) with ballots in the election, alphabetical in ``lang``."""
         rows = self.db.execute("SELECT DISTINCT area_id FROM ballots WHERE election_id = ?", [election_id])
         tops = {self.top_area(r[0]) for r in rows}
-        return sorted(tops, key=lambda a: key(self.areas[a]["name_kk"]))
+        return collated(tops, lang, lambda a: self.area_name(a, lang))
 
     def top_area(self, area_id: str) -> str:
         """The region or city an area belongs to."""
@@ -186,14 +203,16 @@ class CandidateDirectory:
         query = f"SELECT {', '.join(_BALLOT_FIELDS)} FROM ballots WHERE {where}"  # noqa: S608 - fixed SQL
         return [dict(zip(_BALLOT_FIELDS, row, strict=True)) for row in self.db.execute(query, params)]
 
-    def ballots_of(self, election_id: str, top_area_id: str) -> list[dict]:
-        """Ballots of the election within a region or city, alphabetical by area then constituency."""
+    def ballots_of(self, election_id: str, top_area_id: str, lang: Lang) -> list[dict]:
+        """Ballots of the election within a region or city, alphabetical in ``lang`` by area then
+        constituency."""
         rows = [
             b
             for b in self._ballots("election_id = ?", [election_id])
             if self.top_area(b["area_id"]) == top_area_id
         ]
-        return sorted(rows, key=lambda b: (key(self.areas[b["area_id"]]["name_kk"]), key(b["constituency"])))
+        by_constituency = collated(rows, lang, lambda b: b["constituency"])
+        return collated(by_constituency, lang, lambda b: self.area_name(b["area_id"], lang))  # stable
 
     def ballot(self, rowid: int) -> dict | None:
         """One ballot by rowid."""
@@ -201,15 +220,15 @@ class CandidateDirectory:
         return found[0] if found else None
 
     def candidates_on(
-        self, ballot_rowid: int, offset: int = 0, limit: int = 10
+        self, ballot_rowid: int, lang: Lang, offset: int = 0, limit: int = 10
     ) -> tuple[list[Candidate], int]:
-        """One page of a ballot's candidates, alphabetical, and the total count."""
+        """One page of a ballot's candidates, alphabetical in ``lang``, and the total count."""
         total = self.db.execute(
             "SELECT count(*) FROM candidates c JOIN ballots b ON b.id = c.ballot_id WHERE b.rowid = ?",
             [ballot_rowid],
         ).fetchone()[0]
         rows = self.db.execute(
-            _CANDIDATE_SQL + " WHERE b.rowid = ? ORDER BY c.name_key, c.birth_year LIMIT ? OFFSET ?",
+            _CANDIDATE_SQL + f" WHERE b.rowid = ? ORDER BY {_order(lang)} LIMIT ? OFFSET ?",
             [ballot_rowid, limit, offset],
         )
         return [_candidate(r) for r in rows], total
@@ -263,20 +282,20 @@ class CandidateDirectory:
         """True when the question is about candidates (кандидат, үміткер, calon...)."""
         return any(w.startswith(CANDIDATE_WORDS) for w in key(text).split())
 
-    def by_area(self, area_id: str, limit: int = 50) -> list[Candidate]:
-        """Candidates standing in an area (or its sub-areas), alphabetical."""
+    def by_area(self, area_id: str, limit: int = 50, lang: Lang = "kk") -> list[Candidate]:
+        """Candidates standing in an area (or its sub-areas), alphabetical in ``lang``."""
         area_ids = [a for a in self.areas if self.top_area(a) == area_id or a == area_id]
         marks = ",".join("?" * len(area_ids))
         rows = self.db.execute(
-            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY c.name_key, c.birth_year LIMIT ?",
+            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY {_order(lang)} LIMIT ?",
             [*area_ids, limit],
         )
         return [_candidate(r) for r in rows]
 
-    def by_party(self, party_id: str, limit: int = 50) -> list[Candidate]:
-        """Candidates nominated by a party, alphabetical."""
+    def by_party(self, party_id: str, limit: int = 50, lang: Lang = "kk") -> list[Candidate]:
+        """Candidates nominated by a party, alphabetical in ``lang``."""
         rows = self.db.execute(
-            _CANDIDATE_SQL + " WHERE c.party_id = ? ORDER BY c.name_key, c.birth_year LIMIT ?",
+            _CANDIDATE_SQL + f" WHERE c.party_id = ? ORDER BY {_order(lang)} LIMIT ?",
             [party_id, limit],
         )
         return [_candidate(r) for r in rows]

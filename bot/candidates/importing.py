@@ -19,6 +19,7 @@ import sqlite_utils
 
 from bot.db import utcnow
 from bot.i18n import N_
+from bot.text.collation import sort_keys
 from bot.text.names import name_key, to_latin
 from bot.text.normalize import key
 
@@ -307,13 +308,22 @@ def _apply(
 
     def row(record: dict) -> dict:
         fields = {k: v for k, v in record.items() if k != "ballot"}
-        return {**fields, "is_sample": int(sample), "updated_at": now}
+        return {**fields, **sort_keys(record["full_name"]), "is_sample": int(sample), "updated_at": now}
 
     with db.atomic():
         db["ballots"].upsert_all(ballots.values(), pk="id")
         db["candidates"].insert_all((row(r) for r in inserts), batch_size=1000)
         for record in updates:
             db["candidates"].update(record["id"], row(record))
+
+
+def fill_sort_keys(db: sqlite_utils.Database) -> int:
+    """Give candidates stored before sort keys existed their alphabetical sort keys."""
+    rows = db.execute("SELECT id, full_name FROM candidates WHERE sort_kk IS NULL").fetchall()
+    with db.atomic():
+        for candidate_id, full_name in rows:
+            db["candidates"].update(candidate_id, sort_keys(full_name))
+    return len(rows)
 
 
 def import_csv(

@@ -25,10 +25,7 @@ def election_name(directory: CandidateDirectory, election_id: str, lang: Lang) -
 
 def area_name(directory: CandidateDirectory, area_id: str, lang: Lang) -> str:
     """An area's name: Kazakh for kk, Russian for ru, Latin for id."""
-    area = directory.areas.get(area_id)
-    if area is None:
-        return area_id
-    return area[{"kk": "name_kk", "ru": "name_ru", "id": "name_en"}[lang]]
+    return directory.area_name(area_id, lang)
 
 
 def party_name(directory: CandidateDirectory, party_id: str | None, lang: Lang) -> str:

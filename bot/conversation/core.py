@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.abroad.missions import MissionDirectory
+from bot.abroad.missions import MissionDirectory, alphabetical_missions
 from bot.candidates.directory import CandidateDirectory, route_text
 from bot.conversation import scope, smalltalk
 from bot.conversation.assistant import Assistant
@@ -119,9 +119,9 @@ def respond(text: str, ui_lang: Lang | None, knowledge: Knowledge, reply_lang: L
             detected, guess = (
                 (None, None) if bare_place and not asks else _language(knowledge, _without_names(text, names))
             )
-            return MissionCards(
-                lang=lang_for(detected, guess), detected=detected, missions=tuple(places[:MAX_MISSIONS])
-            )
+            lang = lang_for(detected, guess)
+            shown = alphabetical_missions(places, lang)[:MAX_MISSIONS]
+            return MissionCards(lang=lang, detected=detected, missions=tuple(shown))
         elsewhere = missions.countries_without_mission(head, cities_abroad=True, ignore=assistant.vocabulary)
         if elsewhere and asks:
             detected, guess = _language(knowledge, text)

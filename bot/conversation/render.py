@@ -8,7 +8,13 @@ from datetime import date
 from html import escape
 
 from bot.abroad.missions import country_name, mission_card, no_mission_text
-from bot.calendar.votes import kazakhstan_today, next_election_text, next_vote_abroad_text, votes
+from bot.calendar.votes import (
+    calendar_text,
+    kazakhstan_today,
+    next_election_text,
+    next_vote_abroad_text,
+    votes,
+)
 from bot.candidates.directory import Candidate, CandidateQuery
 from bot.candidates.render import found_text
 from bot.conversation.assistant import Assistant
@@ -27,6 +33,7 @@ from bot.conversation.replies import (
 from bot.faq.entries import FaqEntry
 from bot.i18n import N_, gettext
 from bot.languages import Lang
+from bot.text.collation import collated
 from bot.text.formatting import format_day
 
 
@@ -71,8 +78,33 @@ def topic_answer(
         text = f"<b>{escape(entry.titles[lang])}</b>\n\n" + next_election_text(
             assistant.db, lang, today or kazakhstan_today()
         )
+        text += "\n" + checked_line(calendar_checked_on(assistant), lang)
         return text if html else plain(text)
     return answer_text(entry, lang, html=html)
+
+
+def calendar_checked_on(assistant: Assistant) -> date | None:
+    """When the calendar was last checked: the election-dates entry's as-of date, or the
+    latest admin change to a vote when that is newer."""
+    entry = assistant.entry("election-dates")
+    edited = assistant.db.execute("SELECT max(at) FROM audit_log WHERE action LIKE 'election.%'").fetchone()[
+        0
+    ]
+    days = [d for d in (entry.as_of if entry else None, edited and date.fromisoformat(edited[:10])) if d]
+    return max(days) if days else None
+
+
+def checked_line(day: date | None, lang: Lang) -> str:
+    """ "🗓 Checked on …" as Telegram HTML, or "" when the date is unknown."""
+    if day is None:
+        return ""
+    return "🗓 " + escape(gettext("Checked on {date}", lang).format(date=format_day(day, lang)))
+
+
+def dates_text(assistant: Assistant, lang: Lang, today: date, count: int) -> str:
+    """/dates: upcoming and recent votes with the calendar's as-of date, as Telegram HTML."""
+    text = calendar_text(votes(assistant.db), lang, today, count)
+    return text + "\n\n" + checked_line(calendar_checked_on(assistant), lang)
 
 
 def abroad_text(assistant: Assistant, lang: Lang, today: date | None = None) -> str:
@@ -121,17 +153,16 @@ def out_of_scope_text(reply: OutOfScope) -> str:
         reply.lang,
     )
     if reply.countries:
-        names = ", ".join(country_name(code, reply.lang) for code in reply.countries)
+        names = ", ".join(collated((country_name(c, reply.lang) for c in reply.countries), reply.lang))
         text = f"{names}: {text}"
     return escape(text)
 
 
-def sorted_results(query: CandidateQuery) -> list[Candidate]:
-    """Candidates of a listing alphabetical; names found by search best match first."""
-    results = list(query.results)
-    if query.kind != "names":
-        results.sort(key=lambda c: c.full_name.casefold())
-    return results
+def sorted_results(query: CandidateQuery, lang: Lang) -> list[Candidate]:
+    """Candidates of a listing alphabetical in ``lang``; names found by search best match first."""
+    if query.kind == "names":
+        return list(query.results)
+    return collated(query.results, lang, lambda c: c.full_name)
 
 
 def reply_texts(assistant: Assistant, reply: Reply, today: date | None = None) -> list[str]:
@@ -144,7 +175,7 @@ def reply_texts(assistant: Assistant, reply: Reply, today: date | None = None) -
     if isinstance(reply, Suggestions):
         return [escape(gettext("I am not sure I understood. Did you mean:", lang))]
     if isinstance(reply, CandidateResults):
-        results = sorted_results(reply.query)
+        results = sorted_results(reply.query, lang)
         text = found_text(len(results), lang, any(c.is_sample for c in results))
         if len(results) > MAX_RESULTS:
             more = gettext("Showing the first {n}; browse all through the Candidates menu.", lang)

@@ -28,7 +28,7 @@ from bot.conversation.assistant import Assistant
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
 from bot.telegram.command_menus import commands, set_admin_menu
-from bot.telegram.scheduler import run_scheduler
+from bot.telegram.scheduler import Digests, run_scheduler
 from handlers import setup_routers
 from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
 
@@ -62,7 +62,9 @@ def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Sett
 
     async def start(bot: Bot) -> None:
         interval, rate = settings.reminder_interval_seconds, settings.send_rate_per_second
-        tasks.append(asyncio.create_task(run_scheduler(bot, assistant.db, interval, rate, wakeup)))
+        digests = Digests(admins=dp["admins"].all, stale_after_days=settings.stale_after_days)
+        task = run_scheduler(bot, assistant.db, interval, rate, wakeup, digests)
+        tasks.append(asyncio.create_task(task))
 
     async def stop() -> None:
         while tasks:

@@ -1,4 +1,4 @@
-"""The outbox scheduler that runs inside the bot process (reminders and broadcasts).
+"""The outbox scheduler that runs inside the bot process (reminders, broadcasts, admin digests).
 
 Every ``interval`` seconds it queues the reminders that are due and delivers the outbox. Its
 state lives in SQLite (subscriptions and outbox), so a restart neither loses nor repeats a
@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlite_utils
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
+from bot.admin import digest
 from bot.calendar.votes import KAZAKHSTAN
 from bot.delivery import broadcasts, outbox, reminders, users
 from bot.languages import DEFAULT_LANG
@@ -24,12 +27,24 @@ from bot.telegram.sender import DeliveryReport, RateLimiter, deliver
 log = logging.getLogger(__name__)
 
 
-async def run_once(bot: Bot, db: sqlite_utils.Database, limiter: RateLimiter) -> DeliveryReport:
-    """Queue due reminders and deliver everything due in the outbox."""
+@dataclass(frozen=True)
+class Digests:
+    """Who gets the daily admin digest, and after how many days an answer counts as stale."""
+
+    admins: Callable[[], list[int]]
+    stale_after_days: int
+
+
+async def run_once(
+    bot: Bot, db: sqlite_utils.Database, limiter: RateLimiter, digests: Digests | None = None
+) -> DeliveryReport:
+    """Queue due reminders (and today's admin digests), and deliver everything due in the outbox."""
     now = datetime.now(UTC)
     queued = reminders.plan(db, now)
     if queued:
         log.info("Queued %d reminders", queued)
+    if digests is not None and digest.plan(db, now, digests.admins(), digests.stale_after_days):
+        log.info("Queued today's admin digest")
     today = now.astimezone(KAZAKHSTAN).date()
 
     def render(message: outbox.Outgoing) -> str | None:
@@ -37,6 +52,8 @@ async def run_once(bot: Bot, db: sqlite_utils.Database, limiter: RateLimiter) ->
             return reminders.reminder_text(db, message, today)
         if message.kind == broadcasts.KIND:
             return broadcasts.text_for(db, message)
+        if message.kind == digest.KIND and digests is not None:
+            return digest.render(db, message, digests.stale_after_days)
         return None
 
     report = await deliver(bot, db, render, limiter, on_blocked=lambda user: users.forget_user(db, user))
@@ -63,7 +80,12 @@ async def report_broadcasts(bot: Bot, db: sqlite_utils.Database) -> None:
 
 
 async def run_scheduler(
-    bot: Bot, db: sqlite_utils.Database, interval: float, per_second: float, wakeup: asyncio.Event
+    bot: Bot,
+    db: sqlite_utils.Database,
+    interval: float,
+    per_second: float,
+    wakeup: asyncio.Event,
+    digests: Digests | None = None,
 ) -> None:
     """Run :func:`run_once` every ``interval`` seconds (or as soon as ``wakeup`` is set) until
     cancelled."""
@@ -73,7 +95,7 @@ async def run_scheduler(
     limiter = RateLimiter(per_second=per_second)
     while True:
         try:
-            await run_once(bot, db, limiter)
+            await run_once(bot, db, limiter, digests)
         except Exception:
             log.exception("Reminder round failed; trying again in %s s", interval)
         with contextlib.suppress(TimeoutError):

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from babel.dates import format_date
 
 from bot.languages import Lang
 
-# Babel's kk "long" pattern puts the year first; voters write "19 наурыз 2023 ж.".
-_DAY_PATTERNS: dict[Lang, str] = {"kk": "d MMMM y 'ж'.", "ru": "long", "id": "long"}
+# CLDR's long dates for ru and id; for Kazakh the official style of state documents,
+# "2026 жылғы 15 наурыз" (CLDR's "2026 ж. 15 наурыз" abbreviates the same order).
+_DAY_PATTERNS: dict[Lang, str] = {"kk": "y 'жылғы' d MMMM", "ru": "long", "id": "long"}
 
 
 def format_day(day: date, lang: Lang) -> str:
-    """A calendar date the way it is written in ``lang``: 19 наурыз 2023 ж. / 19 марта 2023 г."""
+    """A calendar date the way it is written in ``lang``: 2023 жылғы 19 наурыз / 19 марта 2023 г. /
+    19 Maret 2023. The one date style of every reply."""
     return format_date(day, _DAY_PATTERNS[lang], locale=lang)
 
 
-# Kazakh Cyrillic alphabet order (Russian letters keep theirs within it).
-_CYRILLIC = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
-_COLLATE = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(_CYRILLIC)})
+KAZAKHSTAN = timezone(timedelta(hours=5), "UTC+5")  # one time zone since 1 March 2024
 
 
-def alphabetical(text: str) -> str:
-    """A sort key: Kazakh and Russian words in alphabet order (Ә after А, Ө after О), Latin as is."""
-    return text.lower().translate(_COLLATE)
+def format_stamp(stamp: str, lang: Lang) -> str:
+    """A stored UTC timestamp (ISO 8601) as its day in Kazakhstan, in ``lang``'s date style."""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_day(moment.astimezone(KAZAKHSTAN).date(), lang)

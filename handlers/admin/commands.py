@@ -28,6 +28,7 @@ from bot.telegram.command_menus import clear_admin_menu, set_admin_menu
 from handlers.admin import broadcast as admin_broadcast
 from handlers.admin import candidates as admin_candidates
 from handlers.admin import content as admin_content
+from handlers.admin import digest as admin_digest
 from handlers.admin import elections as admin_elections
 from handlers.admin import faq as admin_faq
 from handlers.admin import faq_edit as admin_faq_edit
@@ -139,6 +140,7 @@ def router() -> Router:
     admin.include_routers(
         admin_candidates.router(),
         admin_stats.router(),
+        admin_digest.router(),
         admin_broadcast.router(),
         admin_elections.router(),
         admin_missions.router(),

@@ -94,7 +94,7 @@ def router() -> Router:
         query: CallbackQuery, callback_data: ElectionCB, directory: CandidateDirectory, lang: Lang
     ) -> None:
         """Regions and cities with ballots in the election."""
-        areas = directory.areas_of(callback_data.election)
+        areas = directory.areas_of(callback_data.election, lang)
         if not areas or not isinstance(query.message, Message):
             await query.answer(
                 _("This list is no longer available. Open the menu again: /menu"), show_alert=True
@@ -119,7 +119,7 @@ def router() -> Router:
         query: CallbackQuery, callback_data: AreaCB, directory: CandidateDirectory, lang: Lang
     ) -> None:
         """Ballots (districts, constituencies) of the election in the region."""
-        ballots = directory.ballots_of(callback_data.election, callback_data.area)
+        ballots = directory.ballots_of(callback_data.election, callback_data.area, lang)
         if not ballots or not isinstance(query.message, Message):
             await query.answer(
                 _("This list is no longer available. Open the menu again: /menu"), show_alert=True
@@ -196,11 +196,11 @@ async def show_page(
     """Send (or, when paging, edit in place) one page of a ballot's candidates."""
     ballot = directory.ballot(ballot_rowid)
     assert ballot is not None
-    candidates, total = directory.candidates_on(ballot_rowid, page * PAGE, PAGE)
+    candidates, total = directory.candidates_on(ballot_rowid, lang, page * PAGE, PAGE)
     pages = max(1, -(-total // PAGE))
     if page >= pages:  # a stale page number: show the last page
         page = pages - 1
-        candidates, total = directory.candidates_on(ballot_rowid, page * PAGE, PAGE)
+        candidates, total = directory.candidates_on(ballot_rowid, lang, page * PAGE, PAGE)
     lines = []
     if ballot["is_sample"]:
         lines += [sample_label(lang), ""]

@@ -7,9 +7,10 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.calendar.votes import calendar_text, kazakhstan_today, recent, upcoming, votes
+from bot.calendar.votes import kazakhstan_today, recent, upcoming, votes
 from bot.candidates.directory import CandidateDirectory
 from bot.conversation.assistant import Assistant
+from bot.conversation.render import dates_text
 from bot.languages import Lang
 from handlers.callbacks import ElectionCB, StatsCB
 
@@ -35,6 +36,6 @@ def router() -> Router:
             if directory.stats(vote.id) is not None:
                 kb.button(text="📊 " + vote.name(lang), callback_data=StatsCB(election=vote.id))
         kb.adjust(1)
-        await message.answer(calendar_text(all_votes, lang, today, LISTED), reply_markup=kb.as_markup())
+        await message.answer(dates_text(assistant, lang, today, LISTED), reply_markup=kb.as_markup())
 
     return r

@@ -18,13 +18,13 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.abroad.missions import Mission, MissionDirectory, mission_card, not_found_text
+from bot.abroad.missions import Mission, MissionDirectory, alphabetical_missions, mission_card, not_found_text
 from bot.calendar.votes import kazakhstan_today, votes
 from bot.conversation.assistant import Assistant
 from bot.conversation.render import abroad_text
 from bot.i18n import gettext
 from bot.languages import Lang
-from bot.text.formatting import alphabetical
+from bot.text.collation import collated
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 
 
@@ -37,7 +37,7 @@ def countries_keyboard(missions: MissionDirectory, lang: Lang) -> InlineKeyboard
     """One button per country with a mission, named in ``lang``, alphabetical."""
     names = {code: missions.in_country(code)[0].country_names[lang] for code in missions.countries()}
     kb = InlineKeyboardBuilder()
-    for code in sorted(names, key=lambda c: alphabetical(names[c])):
+    for code in collated(names, lang, names.__getitem__):
         kb.button(text=f"{flag(code)} {names[code]}", callback_data=MissionCountryCB(country=code))
     kb.adjust(2)
     return kb.as_markup()
@@ -101,7 +101,7 @@ def router() -> Router:
         lang: Lang,
     ) -> None:
         """The missions of the chosen country."""
-        found = missions.in_country(callback_data.country)
+        found = alphabetical_missions(missions.in_country(callback_data.country), lang)
         if not found or not isinstance(query.message, Message):
             await query.answer(
                 _("This country is not in my list of missions. Open the list again: /abroad"), show_alert=True

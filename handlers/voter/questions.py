@@ -37,7 +37,7 @@ def reply_keyboard(assistant: Assistant, reply: Reply) -> InlineKeyboardMarkup |
     if isinstance(reply, Suggestions):
         return suggestions_keyboard(assistant, reply.topics, reply.lang)
     if isinstance(reply, CandidateResults):
-        return results_keyboard(sorted_results(reply.query), reply.lang)
+        return results_keyboard(sorted_results(reply.query, reply.lang), reply.lang)
     if isinstance(reply, NoMission):
         return None
     return main_menu(assistant, reply.lang)

@@ -16,6 +16,7 @@ from bot.conversation.assistant import Assistant
 from bot.delivery import reminders, users
 from bot.i18n import gettext, ngettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
+from bot.text.formatting import format_stamp
 from handlers.callbacks import LangCB, MenuCB
 from handlers.keyboards import language_keyboard, main_menu
 
@@ -127,17 +128,18 @@ def _kept_about(user_id: int, assistant: Assistant, missions: MissionDirectory, 
     data = users.user_data(assistant.db, user_id)
     if data is not None:
         lines.append(
-            _("• language: {lang}, chosen {updated_at} (UTC)").format(
-                lang=escape(NATIVE_NAMES[data["lang"]]), updated_at=escape(str(data["updated_at"]))
+            _("• language: {lang}, chosen on {date}").format(
+                lang=escape(NATIVE_NAMES[data["lang"]]),
+                date=escape(format_stamp(str(data["updated_at"]), lang)),
             )
         )
     names = {v.id: v.name(lang) for v in votes(assistant.db)} | {reminders.ALL_VOTES: _("every vote")}
     for row in reminders.subscriptions_of(assistant.db, user_id):
         lines.append(
-            _("• reminders of {what} in {lang}, since {created_at} (UTC)").format(
+            _("• reminders of {what} in {lang}, since {date}").format(
                 what=escape(names.get(row["election_id"], row["election_id"])),
                 lang=escape(NATIVE_NAMES[row["lang"]]),
-                created_at=escape(str(row["created_at"])),
+                date=escape(format_stamp(str(row["created_at"]), lang)),
             )
         )
         mission = next((m for m in missions.missions if m.id == row["mission_id"]), None)
