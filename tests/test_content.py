@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from babel.dates import get_month_names
 
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
@@ -16,6 +18,7 @@ from bot.faq.menu import SECTIONS
 from bot.faq.topics import CATALOGUE
 from bot.i18n import N_, gettext
 from bot.languages import LANGS
+from bot.text.formatting import format_day
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT.parent / "shared" / "CONTENT.md"
@@ -194,3 +197,22 @@ def test_out_of_scope_file_errors_are_named(tmp_path: Path) -> None:
     path.write_text("questions:\n  kk: [a]\n  ru: [b]\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"out_of_scope\.yaml.*questions\.id"):
         load_out_of_scope(path)
+
+
+def test_dates_in_answers_have_the_bot_s_style() -> None:
+    """Dates written in answers look like the ones the bot formats (calendar, cards, /privacy):
+    kk "2023 жылғы 19 наурыз(да)", ru "19 марта 2023 г.", id "19 Maret 2023"; never numeric."""
+    months = {lang: "|".join(get_month_names("wide", "format", lang).values()) for lang in LANGS}
+    wrong = {
+        "kk": re.compile(rf"\d{{1,2}} ({months['kk']})\w* \d{{4}}"),  # day first is the old style
+        "ru": re.compile(rf"\d{{1,2}} ({months['ru']}) \d{{4}}(?! г\.)"),
+        "id": re.compile(rf"({months['id']}) \d{{1,2}},? \d{{4}}"),  # English order
+    }
+    numeric = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b")
+    for lang in LANGS:  # the pattern a formatted date would not trip
+        assert not wrong[lang].search(format_day(date(2023, 3, 19), lang).replace("\u202f", " "))
+    for entry in load_faq_files():
+        for lang in LANGS:
+            text = entry.answers[lang]
+            assert not wrong[lang].search(text), (entry.topic, lang, wrong[lang].search(text))
+            assert not numeric.search(text), (entry.topic, lang)
