@@ -116,13 +116,14 @@ def cmd_content(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
     """Import, export, search or load demo candidates."""
     from bot.candidates.directory import CandidateDirectory
-    from bot.candidates.importing import export_csv, import_csv
+    from bot.candidates.importing import MAX_BYTES, export_csv, import_csv
     from bot.candidates.sample_data import load_demo
 
     db = _open(settings).db
     if args.action == "import":
         with open(args.file, "rb") as f:
-            report = import_csv(db, f.read(), election=args.election, dry_run=args.dry_run)
+            data = f.read(MAX_BYTES + 1)  # one byte more is enough to refuse a bigger file
+        report = import_csv(db, data, election=args.election, dry_run=args.dry_run)
         print(f"{args.file} ({report.encoding}): {report.summary()}")
         for r in report.rejected:
             print(f"  row {r.row}, column {r.column}: {r.reason}")

@@ -1,16 +1,25 @@
 """Candidate CSV import and export.
 
 Files may be UTF-8 (with or without BOM) or cp1251, comma-, semicolon- or tab-separated
-(as Excel in Kazakhstan writes them). Every row is validated first; a file with any
+(as Excel in Kazakhstan writes them), decided for the whole file: a file that mixes UTF-8
+rows with rows in another encoding, or has bytes that are text in neither, is rejected naming
+the first such line, never stored garbled. Every row is validated first; a file with any
 rejected row applies nothing, and a valid one is applied in one transaction, so a crash
 mid-import leaves the old data. Re-importing the same file changes nothing.
+
+Files come from outside, so they are bounded (size, rows, cell lengths that keep a candidate
+card within one Telegram message) and checked for spreadsheet formulas: export neutralises
+cells that a spreadsheet would run (the OWASP rule: a ' before = + - @ tab or CR), import
+takes that ' off again and rejects text cells that start like a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -57,6 +66,15 @@ SELF_NOMINATED = frozenset(
 )
 _AREA_WORDS = frozenset(key(w) for w in ("облысы", "облыс", "область", "обл", "region", "oblast", "oblysy"))
 MAX_NAME = 150
+MAX_NAME_LATIN = 2 * MAX_NAME  # a transliterated name is at most twice as long (щ → şş)
+MAX_CONSTITUENCY = 200
+MAX_SOURCE = 300  # with the other fields, a card stays far below Telegram's 4,096 characters
+MAX_BYTES = 5 * 1024 * 1024  # a national list of candidates is far smaller
+MAX_ROWS = 50_000
+MAX_ECHOED = 80  # characters of a rejected value repeated in the report
+TEXT_COLUMNS = ("constituency", "full_name", "name_latin", "party", "source")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_DASH = re.compile(r"-[^\W\d_](?:[^\W\d_]|[\s'’.,-])*")  # "-" and then words only
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class Rejection:
 
 
 MISSING = N_("missing value")
+LONGER = N_("longer than {n} characters")
 
 
 @dataclass
@@ -102,14 +121,73 @@ class ImportReport:
         )
 
 
+class DecodeError(ValueError):
+    """A file that is not text in one encoding: ``line`` (1-based) is the first bad line."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem.format(line=line))
+        self.line = line
+        self.problem = problem
+
+
+NOT_UTF8 = N_("line {line} is not UTF-8 text, unlike the rest of the file: save the whole file as UTF-8")
+NOT_TEXT = N_("line {line} is neither UTF-8 nor Windows-1251 text: save the file as UTF-8")
+
+
+def _first_bad_line(lines: list[bytes], encoding: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            return number
+    return len(lines)  # a sequence cut at a line end (not reached for these encodings)
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding of a CSV file: UTF-8 (BOM or not), else cp1251."""
+    """Text and encoding of a CSV file, decided for the whole file: UTF-8 (BOM or not) when it
+    all is, else cp1251 when it all is and no line is UTF-8 text beyond ASCII (a cp1251 line of
+    Cyrillic is never valid UTF-8). Raises :class:`DecodeError` naming the first bad line."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            raise DecodeError(_first_bad_line(data[3:].split(b"\n"), "utf-8"), NOT_UTF8) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    for line in lines:
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            raise DecodeError(_first_bad_line(lines, "utf-8"), NOT_UTF8)  # mostly UTF-8: mixed
+    try:
         return data.decode("cp1251"), "cp1251"
+    except UnicodeDecodeError:
+        raise DecodeError(_first_bad_line(lines, "cp1251"), NOT_TEXT) from None
+
+
+def neutralise(value: str) -> str:
+    """A cell as a spreadsheet shows it as text (OWASP CSV injection rule)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _unquote(value: str) -> str:
+    """Take off the ' that :func:`neutralise` put before a formula character."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+def _formula_like(value: str) -> bool:
+    """True for text a spreadsheet could run: = + @ tab CR, or "-" and not just words."""
+    if value.startswith("-"):
+        return _PLAIN_DASH.fullmatch(value) is None
+    return value.startswith(FORMULA_START)
+
+
+FORMULA = N_("starts like a spreadsheet formula (= + - @): write it as plain text")
 
 
 def _reader(text: str) -> csv.DictReader:
@@ -140,6 +218,11 @@ class _Lookup:
                 self.parties.setdefault(key(name), party_id)
 
 
+def _shorten(value: str) -> str:
+    """A value as repeated in a report: long ones cut, so the report fits a message."""
+    return value if len(value) <= MAX_ECHOED else value[: MAX_ECHOED - 1] + "…"
+
+
 def _int(value: str, low: int, high: int) -> int | None:
     try:
         number = int(value.strip())
@@ -157,11 +240,24 @@ def _parse_rows(
     seen: dict[tuple, int] = {}
     ballots: dict[str, tuple[int, int | None, str]] = {}
     for number, row in enumerate(rows, start=2):
-        cell = {c: (row.get(c) or "").strip() for c in COLUMNS}
+        cell = {c: _unquote((row.get(c) or "").strip()) for c in COLUMNS}
 
         def reject(column: str, problem: str, number: int = number, **values: object) -> None:
-            pairs = tuple((k, str(v)) for k, v in values.items())
+            pairs = tuple((k, _shorten(str(v))) for k, v in values.items())
             report.rejected.append(Rejection(number, column, problem, pairs))
+
+        formula = next(
+            (c for c in TEXT_COLUMNS if _formula_like(cell[c]) and not (c == "party" and cell[c] == "-")),
+            None,
+        )  # a lone "-" party is a self-nomination, and text in every spreadsheet
+        if formula is not None:
+            reject(formula, FORMULA)
+            continue
+        limits = (("constituency", MAX_CONSTITUENCY), ("name_latin", MAX_NAME_LATIN), ("source", MAX_SOURCE))
+        too_long = next(((c, n) for c, n in limits if len(cell[c]) > n), None)
+        if too_long is not None:
+            reject(too_long[0], LONGER, n=too_long[1])
+            continue
 
         election_id = cell["election_id"] or election or ""
         if election_id not in lookup.elections:
@@ -180,7 +276,7 @@ def _parse_rows(
         name = " ".join(cell["full_name"].split())
         if not name or len(name) > MAX_NAME:
             if name:
-                reject("full_name", N_("longer than {n} characters"), n=MAX_NAME)
+                reject("full_name", LONGER, n=MAX_NAME)
             else:
                 reject("full_name", MISSING)
             continue
@@ -326,21 +422,34 @@ def fill_sort_keys(db: sqlite_utils.Database) -> int:
     return len(rows)
 
 
+TOO_BIG = N_("the file is larger than {n} MB")
+TOO_MANY_ROWS = N_("more than {n} rows: split the file")
+
+
 def import_csv(
     db: sqlite_utils.Database, data: bytes, election: str | None = None, dry_run: bool = False
 ) -> ImportReport:
-    """Import a candidate CSV file given as bytes."""
-    text, encoding = decode(data)
+    """Import a candidate CSV file given as bytes. A file that is too big, not text in one
+    encoding, malformed or too long gives a report with that one rejection, nothing applied."""
+
+    def refuse(row: int, problem: str, encoding: str = "unknown", **values: object) -> ImportReport:
+        pairs = tuple((k, str(v)) for k, v in values.items())
+        return ImportReport(rejected=[Rejection(row, "-", problem, pairs)], encoding=encoding)
+
+    if len(data) > MAX_BYTES:
+        return refuse(1, TOO_BIG, n=MAX_BYTES // (1024 * 1024))
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        return refuse(exc.line, exc.problem, line=exc.line)
     reader = _reader(text)
     try:
-        rows = list(reader)
+        rows = list(itertools.islice(reader, MAX_ROWS + 1))
         columns = [c.strip() for c in (reader.fieldnames or [])]
     except csv.Error as exc:
-        report = ImportReport(
-            rejected=[Rejection(reader.line_num, "-", N_("malformed CSV: {error}"), (("error", str(exc)),))]
-        )
-        report.encoding = encoding
-        return report
+        return refuse(reader.line_num, N_("malformed CSV: {error}"), encoding, error=exc)
+    if len(rows) > MAX_ROWS:
+        return refuse(MAX_ROWS + 2, TOO_MANY_ROWS, encoding, n=MAX_ROWS)
     rows = [{(k or "").strip(): v for k, v in r.items()} for r in rows]
     report = import_rows(db, rows, columns, election, dry_run)
     report.encoding = encoding
@@ -348,7 +457,8 @@ def import_csv(
 
 
 def export_csv(db: sqlite_utils.Database, include_sample: bool = False) -> str:
-    """All candidates as CSV text in the import format (re-importing it changes nothing)."""
+    """All candidates as CSV text in the import format (re-importing it changes nothing),
+    with cells a spreadsheet would run as formulas neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -361,5 +471,5 @@ def export_csv(db: sqlite_utils.Database, include_sample: bool = False) -> str:
         ORDER BY b.election_id, b.area_id, b.constituency, c.name_key, c.birth_year
     """
     for values in db.execute(query, [int(include_sample)]):
-        writer.writerow(["" if v is None else v for v in values])
+        writer.writerow(["" if v is None else neutralise(v) if isinstance(v, str) else v for v in values])
     return out.getvalue()

@@ -13,12 +13,12 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import audit
 from bot.candidates.directory import CandidateDirectory
-from bot.candidates.importing import ImportReport, export_csv, import_csv
+from bot.candidates.importing import MAX_BYTES, ImportReport, export_csv, import_csv
 from bot.conversation.assistant import Assistant
 from handlers.admin.uploads import cancel_upload, confirm_keyboard, keep_pending, pending_upload
 from handlers.callbacks import UploadCB
 
-MAX_UPLOAD = 5 * 1024 * 1024  # bytes; a national list of candidates is far smaller
+MAX_UPLOAD = MAX_BYTES  # 5 MB, as the message below says
 REJECTIONS_SHOWN = 10
 
 
