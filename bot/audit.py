@@ -54,15 +54,49 @@ def record(
     )
 
 
-def recent(db: sqlite_utils.Database, limit: int = 20, action: str | None = None) -> list[AuditEntry]:
-    """The newest entries first (of one action, or all)."""
+def recent(
+    db: sqlite_utils.Database, limit: int = 20, action: str | None = None, changes_only: bool = False
+) -> list[AuditEntry]:
+    """The newest entries first (of one action, or all; ``changes_only``: without denied
+    attempts, so strangers cannot push real changes out of view)."""
     rows = db.execute(
         "SELECT id, at, user_id, action, target, before, after, note FROM audit_log "
-        "WHERE ? IS NULL OR action = ? ORDER BY id DESC LIMIT ?",
-        [action, action, limit],
+        "WHERE (? IS NULL OR action = ?) AND NOT (? AND action = ?) ORDER BY id DESC LIMIT ?",
+        [action, action, int(changes_only), DENIED, limit],
     )
     return [AuditEntry(r[0], r[1], r[2], r[3], r[4], _load(r[5]), _load(r[6]), r[7]) for r in rows.fetchall()]
 
 
 def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+DENIED = "denied"
+DENIED_LOGGED_PER_DAY = 3  # audit entries per user and day; further attempts are only counted
+
+
+def record_denied(db: sqlite_utils.Database, user_id: int, target: str) -> bool:
+    """Count a non-admin's attempt at an admin command or button; write it to the audit log
+    only for the first few of the day. Returns True when it was logged."""
+    now = utcnow()
+    with db.atomic():
+        db.execute(
+            "INSERT INTO denied_attempts (user_id, count, first_at, last_at) VALUES (?, 1, ?, ?) "
+            "ON CONFLICT(user_id) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+            [user_id, now, now],
+        )
+        logged_today = db.execute(
+            "SELECT count(*) FROM audit_log WHERE action = ? AND user_id = ? AND at >= ?",
+            [DENIED, user_id, now[:10]],
+        ).fetchone()[0]
+        if logged_today >= DENIED_LOGGED_PER_DAY:
+            return False
+        record(db, user_id, DENIED, target[:64])
+    return True
+
+
+def denied_counts(db: sqlite_utils.Database, limit: int = 10) -> list[tuple[int, int, str]]:
+    """(user ID, attempts, last attempt) of the users with the most denied attempts."""
+    return db.execute(
+        "SELECT user_id, count, last_at FROM denied_attempts ORDER BY count DESC, user_id LIMIT ?", [limit]
+    ).fetchall()

@@ -331,6 +331,13 @@ def _m009_candidate_sort_keys(db: sqlite_utils.Database) -> None:
         db["candidates"].create_index(["ballot_id", f"sort_{lang}", "birth_year"])
 
 
+def _m010_denied_attempts(db: sqlite_utils.Database) -> None:
+    """Denied admin attempts counted per user (the audit log keeps only the first few a day)."""
+    db["denied_attempts"].create(
+        {"user_id": int, "count": int, "first_at": str, "last_at": str}, pk="user_id", not_null={"count"}
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_faq_and_users", _m001_faq_and_users),
     ("002_candidates", _m002_candidates),
@@ -341,6 +348,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("007_question_counts_and_broadcasts", _m007_question_counts_and_broadcasts),
     ("008_faq_versions", _m008_faq_versions),
     ("009_candidate_sort_keys", _m009_candidate_sort_keys),
+    ("010_denied_attempts", _m010_denied_attempts),
 ]
 
 

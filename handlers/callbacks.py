@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Bounded so that forged data (an ID of 2^63 or more, a negative page) fails to parse and gets
+# the "out of date" alert instead of reaching SQLite, which stores 64-bit integers.
+RowId = Annotated[int, Field(ge=0, le=2**63 - 1)]
+Page = Annotated[int, Field(ge=0, le=100_000)]
+Flag = Annotated[int, Field(ge=0, le=1)]
 
 
 class LangCB(CallbackData, prefix="lang"):
@@ -29,7 +38,7 @@ class VoteCB(CallbackData, prefix="fb"):
 
     topic: str
     lang: str
-    helpful: int
+    helpful: Flag
 
 
 class NoneOfTheseCB(CallbackData, prefix="none"):
@@ -54,14 +63,14 @@ class AreaCB(CallbackData, prefix="ca"):
 class BallotCB(CallbackData, prefix="cb"):
     """One page of a ballot's candidates (ballot = ballots.rowid)."""
 
-    ballot: int
-    page: int
+    ballot: RowId
+    page: Page
 
 
 class CardCB(CallbackData, prefix="cc"):
     """One candidate's card."""
 
-    candidate: int
+    candidate: RowId
 
 
 class StatsCB(CallbackData, prefix="cs"):
@@ -91,28 +100,28 @@ class MissionCountryCB(CallbackData, prefix="mc"):
 class UploadCB(CallbackData, prefix="admup"):
     """Apply or cancel an admin's pending upload (uploads.id)."""
 
-    upload: int
+    upload: RowId
     apply: bool
 
 
 class BroadcastCB(CallbackData, prefix="admbc"):
     """Send or cancel a broadcast (broadcasts.id)."""
 
-    broadcast: int
+    broadcast: RowId
     send: bool
 
 
 class FaqDraftCB(CallbackData, prefix="admfd"):
     """Preview, publish or discard an FAQ draft (faq_versions.id)."""
 
-    version: int
+    version: RowId
     action: str  # preview / publish / discard
 
 
 class FaqRevertCB(CallbackData, prefix="admfr"):
     """Publish again an earlier version of an FAQ entry (faq_versions.id)."""
 
-    version: int
+    version: RowId
 
 
 class FaqEditCB(CallbackData, prefix="admfe"):
@@ -127,7 +136,7 @@ class UnansweredCB(CallbackData, prefix="admun"):
     """Act on a group of unanswered questions (its newest unanswered.id): o(pen), a(ttach
     to ``topic``), t(opics to choose from), n(ew entry), i(gnore)."""
 
-    group: int
+    group: RowId
     action: str
     topic: str = ""
 
@@ -135,11 +144,11 @@ class UnansweredCB(CallbackData, prefix="admun"):
 class UnansweredPageCB(CallbackData, prefix="admuq"):
     """A page of the /unanswered list."""
 
-    page: int
+    page: Page
 
 
 class ContentUploadCB(CallbackData, prefix="admct"):
     """Apply or cancel an admin's pending content zip (uploads.id)."""
 
-    upload: int
+    upload: RowId
     apply: bool

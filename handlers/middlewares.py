@@ -1,4 +1,5 @@
-"""Middlewares: the user's interface language and per-user flood protection."""
+"""Middlewares: the user's interface language, per-user flood protection, and group manners
+(in a group the bot speaks only when spoken to)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
@@ -82,3 +83,38 @@ class ThrottlingMiddleware(BaseMiddleware):
             await event.answer(text)
         elif isinstance(event, CallbackQuery):
             await event.answer(text, show_alert=True)
+
+
+GROUPS = ("group", "supergroup")
+
+
+async def addressed_to_bot(message: Message, bot: Bot) -> bool:
+    """In a private chat always; in a group only a command (for this bot), a message that
+    mentions the bot, or a reply to one of the bot's messages."""
+    if message.chat.type not in GROUPS:
+        return True
+    me = await bot.me()  # aiogram keeps it after the first call
+    text = message.text or message.caption or ""
+    mention = f"@{me.username}".lower() if me.username else None
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        return "@" not in command or (mention is not None and command.lower().endswith(mention))
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == me.id:
+        return True
+    return mention is not None and mention in text.lower()
+
+
+class GroupMannersMiddleware(BaseMiddleware):
+    """Let through only the group messages addressed to the bot (see :func:`addressed_to_bot`);
+    everything said among the members of a group gets a deliberate silence."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and not await addressed_to_bot(event, data["bot"]):
+            return None
+        return await handler(event, data)

@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "bot.telegram.local_chat",
         "bot.telegram.sender",
         "bot.telegram.scheduler",
+        "bot.telegram.fsm_storage",
     ),
     ("handlers",),
     ("bot.telegram.app", "bot.telegram.console", "bot.telegram"),

@@ -30,9 +30,13 @@ from bot.languages import Lang
 from bot.text.collation import collated
 from bot.text.formatting import format_day
 from bot.text.normalize import fold, key, normalize
-from bot.yaml_content import load_yaml
+from bot.yaml_content import YamlRefused, load_yaml
 
 PUBLIC_FIELDS = ("website", "email", "phone", "address", "hours")
+MAX_TEXT = 300  # characters of a source or a contact field: a card stays within one message
+MAX_NAME = 200
+MAX_SOURCES = 6
+MISSION_ID = re.compile(r"[a-z]{2}-[a-z0-9-]{1,60}")
 MFA_MISSIONS_URL = "https://www.gov.kz/memleket/entities/mfa"
 # Folded like messages ("kedutaan" -> "kedutan"), so they match what ``key`` makes of a text.
 EMBASSY_WORDS = tuple(
@@ -152,6 +156,42 @@ def _parse_polling(item: dict, source: str, entry: str, election_ids: Collection
     return rows
 
 
+def _check_limits(item: dict, source: str, entry: str) -> None:
+    """Types, ranges and lengths that keep every card within one Telegram message."""
+    if not isinstance(item, dict):
+        raise ContentError(source, entry, "(entry)", N_("must be a mapping of fields"))
+    sources = item["sources"]
+    if not isinstance(sources, list) or not all(
+        isinstance(x, str) and 0 < len(x) <= MAX_TEXT for x in sources
+    ):
+        raise ContentError(
+            source, entry, "sources", N_("must be a list of links of at most {n} characters"), n=MAX_TEXT
+        )
+    if len(sources) > MAX_SOURCES:
+        raise ContentError(source, entry, "sources", N_("at most {n} sources"), n=MAX_SOURCES)
+    for name, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = item.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high
+        ):
+            raise ContentError(
+                source, entry, name, N_("must be a number from {low} to {high}"), low=low, high=high
+            )
+    for name in (*PUBLIC_FIELDS, "timezone"):
+        value = item.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
+            raise ContentError(source, entry, name, N_("must be text of at most {n} characters"), n=MAX_TEXT)
+    for name in ("country_names", "city_names", "name"):
+        if any(not isinstance(v, str) or len(v) > MAX_NAME for v in item[name].values()):
+            raise ContentError(source, entry, name, N_("must be text of at most {n} characters"), n=MAX_NAME)
+    for name in ("country_aliases", "city_aliases"):
+        aliases = item.get(name) or []
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and len(a) <= MAX_NAME for a in aliases
+        ):
+            raise ContentError(source, entry, name, N_("must be a list of names"))
+
+
 def parse_missions(path: Path, election_ids: Collection[str]) -> tuple[list[dict], list[dict]]:
     """Validated rows for the ``missions`` and ``mission_polling`` tables.
 
@@ -159,11 +199,17 @@ def parse_missions(path: Path, election_ids: Collection[str]) -> tuple[list[dict
     """
     try:
         items = load_yaml(path.read_text(encoding="utf-8")) or []
+    except YamlRefused as exc:
+        raise ContentError(path.name, "-", "(document)", exc.template, **exc.values) from None
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     rows, polling = [], []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ContentError(path.name, "-", "(document)", N_("must be a list of mappings"))
     for item in items:
         entry = str(item.get("id"))
+        if not MISSION_ID.fullmatch(entry):
+            raise ContentError(path.name, entry[:60], "id", N_("must be an ID like id-jakarta-embassy"))
         if item.get("kind") not in ("embassy", "consulate"):
             raise ContentError(path.name, entry, "kind", N_("must be embassy or consulate"))
         for name in ("country_names", "city_names", "name"):
@@ -173,6 +219,7 @@ def parse_missions(path: Path, election_ids: Collection[str]) -> tuple[list[dict
                 raise ContentError(path.name, entry, name, N_("must name it in kk, ru and id"))
         if not item.get("sources"):
             raise ContentError(path.name, entry, "sources", N_("needs at least one source"))
+        _check_limits(item, path.name, entry)
         verified = item.get("verified") or []
         if not set(verified) <= set(PUBLIC_FIELDS):
             raise ContentError(

@@ -61,7 +61,7 @@ class Admins:
 # Admin commands (command, description); shown only in admins' own command menus.
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("admin", N_("admin commands")),
-    ("audit", N_("recent changes")),
+    ("audit", N_("recent changes (/audit denied: refused attempts)")),
     ("backup", N_("a copy of the database")),
     ("export_candidates", N_("candidates as CSV")),
     ("export_content", N_("all content as a zip in content/ format")),

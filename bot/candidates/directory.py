@@ -194,9 +194,11 @@ class CandidateDirectory:
         return collated(tops, lang, lambda a: self.area_name(a, lang))
 
     def top_area(self, area_id: str) -> str:
-        """The region or city an area belongs to."""
-        while self.areas.get(area_id, {}).get("parent_id"):
-            area_id = self.areas[area_id]["parent_id"]
+        """The region or city an area belongs to (stops at a loop, which imports refuse)."""
+        seen = {area_id}
+        while (parent := self.areas.get(area_id, {}).get("parent_id")) and parent not in seen:
+            seen.add(parent)
+            area_id = parent
         return area_id
 
     def _ballots(self, where: str, params: list) -> list[dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def unpack(data: bytes, directory: Path) -> list[str]:
         raise ContentError("(upload)", "-", "(file)", N_("larger than {n} MB"), n=MAX_ZIP // 1024 // 1024)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise ContentError("(upload)", "-", "(file)", N_("not a zip file")) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
@@ -63,9 +64,23 @@ def unpack(data: bytes, directory: Path) -> list[str]:
         if not members:
             raise ContentError("(upload)", "-", "(file)", N_("empty"))
         for member in members:
+            if member.flag_bits & 0x1:
+                raise ContentError(
+                    member.filename, "-", "(file)", N_("encrypted: send it without a password")
+                )
+            if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ContentError(
+                    member.filename, "-", "(file)", N_("compressed with an unsupported method")
+                )
+            try:
+                content = archive.read(member)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+                raise ContentError(member.filename, "-", "(file)", N_("damaged in the zip")) from None
+            if len(content) != member.file_size:
+                raise ContentError(member.filename, "-", "(file)", N_("damaged in the zip"))
             target = directory / member.filename
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
+            target.write_bytes(content)
     return sorted(m.filename for m in members)
 
 

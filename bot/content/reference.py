@@ -18,17 +18,22 @@ from bot.db import get_meta, set_meta, utcnow
 from bot.faq.entries import CONTENT_DIR, ContentError, parse_date
 from bot.i18n import N_
 from bot.languages import LANGS
-from bot.yaml_content import load_yaml
+from bot.yaml_content import YamlRefused, load_yaml
 
 ELECTION_TYPES = ("presidential", "parliament", "maslikhat", "akim", "referendum")
 ELECTION_LEVELS = ("national", "regional", "district", "city", "rural")
 ELECTION_STATUSES = ("scheduled", "held", "unverified")
 AREA_TYPES = ("region", "city", "district", "rural_district")
+MAX_AREA_NAME = 120
+MAX_SOURCES = 6
+MAX_SOURCE = 300  # characters: cards and answers with their sources fit one Telegram message
 
 
 def _yaml_list(path: Path) -> list[dict]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlRefused as exc:
+        raise ContentError(path.name, "-", "(document)", exc.template, **exc.values) from None
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -43,6 +48,10 @@ def _names(item: dict, source: str, entry: str) -> dict[str, str]:
     for lang in LANGS:
         if not isinstance(names.get(lang), str) or not names[lang].strip():
             raise ContentError(source, entry, f"name.{lang}", N_("missing"))
+        if len(names[lang]) > MAX_AREA_NAME:
+            raise ContentError(
+                source, entry, f"name.{lang}", N_("longer than {n} characters"), n=MAX_AREA_NAME
+            )
     return {f"name_{lang}": names[lang].strip() for lang in LANGS}
 
 
@@ -50,6 +59,11 @@ def _sources(item: dict, source: str, entry: str) -> str:
     sources = item.get("sources")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
         raise ContentError(source, entry, "sources", N_("needs at least one URL or document title"))
+    if len(sources) > MAX_SOURCES or any(len(s) > MAX_SOURCE for s in sources):
+        raise ContentError(
+            source, entry, "sources", N_("at most {n} sources of at most {chars} characters"),
+            n=MAX_SOURCES, chars=MAX_SOURCE,
+        )  # fmt: skip
     return json.dumps(sources, ensure_ascii=False)
 
 
@@ -112,6 +126,13 @@ def parse_areas(path: Path) -> list[dict]:
         parent = (item.get("parent_id") or "").strip() or None
         if parent is not None and parent not in ids:
             raise ContentError(path.name, entry, "parent_id", N_("unknown area “{value}”"), value=parent)
+        for field in ("id", "name_kk", "name_ru", "name_en"):
+            if len(item[field].strip()) > MAX_AREA_NAME:
+                raise ContentError(path.name, entry, field, N_("longer than {n} characters"), n=MAX_AREA_NAME)
+        if any(r["id"] == item["id"].strip() for r in rows):
+            raise ContentError(
+                path.name, entry, "id", N_("“{value}” is listed twice"), value=item["id"].strip()
+            )
         rows.append(
             {
                 "id": item["id"].strip(),
@@ -123,7 +144,24 @@ def parse_areas(path: Path) -> list[dict]:
                 "is_sample": 0,
             }
         )
+    _check_tree(rows, path.name)
     return rows
+
+
+def _check_tree(rows: list[dict], source: str) -> None:
+    """Refuse areas whose parents form a loop (an area its own parent, or A in B in A)."""
+    parents = {r["id"]: r["parent_id"] for r in rows}
+    for number, row in enumerate(rows, start=2):
+        seen = [row["id"]]
+        parent = row["parent_id"]
+        while parent is not None:
+            if parent in seen:
+                loop = " → ".join([*seen[seen.index(parent) :], parent])
+                raise ContentError(
+                    source, f"row {number}", "parent_id", N_("areas in a loop: {loop}"), loop=loop
+                )
+            seen.append(parent)
+            parent = parents.get(parent)
 
 
 def parse_parties(path: Path) -> list[dict]:

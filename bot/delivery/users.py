@@ -40,6 +40,8 @@ def forget_user(db: sqlite_utils.Database, user_id: int) -> bool:
         deleted = db.execute("DELETE FROM users WHERE user_id = ?", [user_id]).rowcount
         deleted += db.execute("DELETE FROM subscriptions WHERE user_id = ?", [user_id]).rowcount
         deleted += outbox.forget_user_messages(db, user_id)
+        if db["fsm_state"].exists():  # a conversation in progress (bot.telegram.fsm_storage)
+            deleted += db.execute("DELETE FROM fsm_state WHERE key LIKE ?", [f"%:{int(user_id)}:%"]).rowcount
     return deleted > 0
 
 

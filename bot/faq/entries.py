@@ -19,7 +19,7 @@ import yaml
 from bot.db import get_meta, set_meta, utcnow
 from bot.i18n import N_
 from bot.languages import LANGS, Lang
-from bot.yaml_content import load_yaml
+from bot.yaml_content import YamlRefused, load_yaml
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 FAQ_DIR = CONTENT_DIR / "faq"
@@ -166,6 +166,8 @@ def load_faq_files(directory: Path = FAQ_DIR) -> list[FaqEntry]:
         source = str(path.relative_to(directory.parent.parent)) if path.is_absolute() else str(path)
         try:
             data = load_yaml(path.read_text(encoding="utf-8"))
+        except YamlRefused as exc:
+            raise ContentError(source, path.stem, "(document)", exc.template, **exc.values) from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ContentError(
                 source, path.stem, "(document)", N_("not valid YAML: {error}"), error=str(exc)

@@ -12,6 +12,7 @@ import yaml
 
 from bot.faq.entries import ContentError, FaqEntry, entry_to_dict, parse_entry
 from bot.i18n import N_
+from bot.yaml_content import YamlRefused, load_yaml_all
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -61,7 +62,9 @@ def parse_upload(data: bytes, filename: str) -> tuple[list[FaqEntry], list[Conte
     except UnicodeDecodeError as exc:
         return [], [ContentError(filename, "-", "(file)", N_("not UTF-8 text (byte {n})"), n=exc.start)]
     try:
-        items = [item for document in yaml.safe_load_all(text) for item in _items(document)]
+        items = [item for document in load_yaml_all(text) for item in _items(document)]
+    except YamlRefused as exc:
+        return [], [ContentError(filename, "-", "(document)", exc.template, **exc.values)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is None:

@@ -17,7 +17,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.i18n import I18n
 
 from bot.abroad.missions import MissionDirectory
@@ -28,9 +27,10 @@ from bot.conversation.assistant import Assistant
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
 from bot.telegram.command_menus import commands, set_admin_menu
+from bot.telegram.fsm_storage import SQLiteStorage
 from bot.telegram.scheduler import Digests, run_scheduler
 from handlers import setup_routers
-from handlers.middlewares import ThrottlingMiddleware, UserLocaleMiddleware
+from handlers.middlewares import GroupMannersMiddleware, ThrottlingMiddleware, UserLocaleMiddleware
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -38,17 +38,21 @@ WEBHOOK_PATH = "/telegram/webhook"
 
 def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool = True) -> Dispatcher:
     """A dispatcher with the assistant injected, i18n, throttling and every router."""
-    dp = Dispatcher(storage=MemoryStorage())
+    dp = Dispatcher(storage=SQLiteStorage(assistant.db))  # conversations survive a restart
     dp["assistant"] = assistant
     dp["directory"] = CandidateDirectory(assistant.db)
     dp["missions"] = MissionDirectory(assistant.db)
     dp["settings"] = settings
     dp["admins"] = Admins(assistant.db, settings.admin_ids)
     i18n = I18n(path=LOCALES_DIR, default_locale=DEFAULT_LANG, domain=DOMAIN)
+    manners = GroupMannersMiddleware()  # first: chatter in a group costs nothing
+    dp.message.outer_middleware(manners)
+    dp.edited_message.outer_middleware(manners)
     UserLocaleMiddleware(i18n, assistant).setup(dp)
     if throttle:
         throttling = ThrottlingMiddleware()
         dp.message.outer_middleware(throttling)
+        dp.edited_message.outer_middleware(throttling)
         dp.callback_query.outer_middleware(throttling)
     dp.include_router(setup_routers())
     _run_reminders_while_up(dp, assistant, settings)

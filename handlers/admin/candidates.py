@@ -15,11 +15,23 @@ from bot import audit
 from bot.candidates.directory import CandidateDirectory
 from bot.candidates.importing import MAX_BYTES, ImportReport, export_csv, import_csv
 from bot.conversation.assistant import Assistant
-from handlers.admin.uploads import cancel_upload, confirm_keyboard, keep_pending, pending_upload
+from handlers.admin.uploads import (
+    cancel_upload,
+    check_off_loop,
+    confirm_keyboard,
+    keep_pending,
+    pending_upload,
+    too_slow_text,
+)
 from handlers.callbacks import UploadCB
 
 MAX_UPLOAD = MAX_BYTES  # 5 MB, as the message below says
 REJECTIONS_SHOWN = 10
+
+
+def dry_run(assistant: Assistant, data: bytes, election: str | None) -> ImportReport:
+    """Validate a candidate file against the database without changing anything."""
+    return import_csv(assistant.db, data, election=election, dry_run=True)
 
 
 def router() -> Router:
@@ -41,7 +53,11 @@ def router() -> Router:
             await message.answer(_("This is not a CSV text file. Nothing was changed."))
             return
         election = (message.caption or "").strip() or None
-        report = import_csv(assistant.db, data, election=election, dry_run=True)
+        try:
+            report = await check_off_loop(dry_run, assistant, data, election)
+        except TimeoutError:
+            await message.answer(escape(too_slow_text()))
+            return
         text = report_text(report, document.file_name or "")
         if report.rejected:
             await message.answer(

@@ -94,9 +94,12 @@ def router() -> Router:
         await message.answer(text.format(user_id=user_id))
 
     @admin.message(Command("audit"))
-    async def audit_log(message: Message, assistant: Assistant) -> None:
-        """The newest entries of the audit log."""
-        entries = audit.recent(assistant.db, AUDIT_SHOWN)
+    async def audit_log(message: Message, command: CommandObject, assistant: Assistant) -> None:
+        """The newest changes of the audit log; ``/audit denied``: refused attempts by non-admins."""
+        if (command.args or "").strip().lower() == "denied":
+            await message.answer(denied_text(assistant))
+            return
+        entries = audit.recent(assistant.db, AUDIT_SHOWN, changes_only=True)
         if not entries:
             await message.answer(_("The audit log is empty."))
             return
@@ -169,21 +172,32 @@ def router() -> Router:
         """A non-admin tried an admin command: the normal reply, and a log entry."""
         user_id = message.from_user.id if message.from_user else 0
         log.warning("User %s tried admin command %r", user_id, (message.text or "")[:50])
-        with assistant.db.atomic():
-            audit.record(assistant.db, user_id, "denied", (message.text or "")[:50])
+        audit.record_denied(assistant.db, user_id, (message.text or "")[:50])
         await unknown_command_reply(message, assistant, lang)
 
     @others.callback_query(F.data.startswith("adm"))
     async def denied_button(query: CallbackQuery, assistant: Assistant) -> None:
         """A non-admin pressed (or forged) an admin button."""
         log.warning("User %s pressed admin button %r", query.from_user.id, (query.data or "")[:64])
-        with assistant.db.atomic():
-            audit.record(assistant.db, query.from_user.id, "denied", (query.data or "")[:64])
+        audit.record_denied(assistant.db, query.from_user.id, query.data or "")
         await query.answer(
             _("This button is out of date. Please open the menu again: /menu"), show_alert=True
         )
 
     return r
+
+
+def denied_text(assistant: Assistant) -> str:
+    """/audit denied: who tried admin commands and how often, and the latest attempts logged."""
+    lines = ["🚫 <b>" + escape(_("Denied attempts by non-admins")) + "</b>"]
+    counts = audit.denied_counts(assistant.db)
+    if not counts:
+        return lines[0] + "\n" + escape(_("None."))
+    lines += [escape(f"{user_id} · {count} · {last_at}") for user_id, count, last_at in counts]
+    lines += ["", "<b>" + escape(_("Latest logged")) + "</b>"]
+    for e in audit.recent(assistant.db, AUDIT_SHOWN, action=audit.DENIED):
+        lines.append(escape(f"#{e.id} {e.at} · {e.user_id} · {e.target or ''}"[:300]))
+    return "\n".join(lines)
 
 
 def database_copy(conn: sqlite3.Connection) -> bytes:

@@ -17,7 +17,14 @@ from bot.candidates.directory import CandidateDirectory
 from bot.content import importing as content_import
 from bot.conversation.assistant import Assistant
 from bot.faq.entries import ContentError
-from handlers.admin.uploads import cancel_upload, confirm_keyboard, keep_pending, pending_upload
+from handlers.admin.uploads import (
+    cancel_upload,
+    check_off_loop,
+    confirm_keyboard,
+    keep_pending,
+    pending_upload,
+    too_slow_text,
+)
 from handlers.callbacks import ContentUploadCB
 
 
@@ -36,9 +43,12 @@ def router() -> Router:
         await bot.download(message.document, destination=buffer)
         data = buffer.getvalue()
         try:
-            plan = _plan(assistant, data)
+            plan = await check_off_loop(_plan, assistant, data)
         except ContentError as exc:
             await message.answer(escape(refused(exc)))
+            return
+        except TimeoutError:
+            await message.answer(escape(too_slow_text()))
             return
         upload_id = keep_pending(assistant, message.from_user.id, "content", message.document.file_name, data)
         keyboard = confirm_keyboard(

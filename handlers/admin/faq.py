@@ -26,6 +26,7 @@ from bot.faq.entries import ContentError, FaqEntry, read_faq
 from bot.faq.yaml_file import MAX_BYTES, export_yaml, parse_upload
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.admin.args import key_values
+from handlers.admin.uploads import check_off_loop, too_slow_text
 from handlers.callbacks import FaqDraftCB, FaqEditCB, FaqRevertCB
 
 MAX_MESSAGE = 4000
@@ -379,7 +380,11 @@ def router() -> Router:
             return
         buffer = io.BytesIO()
         await bot.download(message.document, destination=buffer)
-        entries, errors = parse_upload(buffer.getvalue(), name)
+        try:
+            entries, errors = await check_off_loop(parse_upload, buffer.getvalue(), name)
+        except TimeoutError:
+            await message.answer(escape(too_slow_text()))
+            return
         lines = ["📄 <b>" + escape(name) + "</b>"]
         if errors:
             lines.append(escape(_("Nothing was changed. Fix the file and send it again.")))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -10,6 +14,22 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import audit
 from bot.conversation.assistant import Assistant
 from bot.db import utcnow
+
+T = TypeVar("T")
+CHECK_SECONDS = 30.0  # parsing and dry-running one upload; the limits make it far quicker
+
+
+async def check_off_loop(check: Callable[..., T], *args: object) -> T:
+    """Run an upload's parsing or dry run in a worker thread, so other users are answered
+    meanwhile; raises TimeoutError after CHECK_SECONDS."""
+    return await asyncio.wait_for(asyncio.to_thread(check, *args), CHECK_SECONDS)
+
+
+def too_slow_text() -> str:
+    """What to tell an admin whose file took too long to check."""
+    return _("Checking the file took longer than {n} seconds. Nothing was changed.").format(
+        n=int(CHECK_SECONDS)
+    )
 
 
 def keep_pending(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+import re
+
+from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message, ReplyParameters
 from aiogram.utils.i18n import gettext as _
 
@@ -59,20 +61,33 @@ async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> No
         await message.answer(text, reply_markup=markup, reply_parameters=quote)
 
 
+async def question_text(message: Message, bot: Bot) -> str:
+    """The question a message asks: its text or caption, without the bot's @name."""
+    text = message.text or message.caption or ""
+    if "@" in text:
+        me = await bot.me()
+        if me.username:
+            text = re.sub(rf"@{re.escape(me.username)}\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split()) if "@" in (message.text or message.caption or "") else text
+
+
 def router() -> Router:
     """Build the router for typed questions and answer feedback."""
     r = Router(name="questions")
 
-    @r.message(F.text, ~F.text.startswith("/"))
+    @r.message(F.text & ~F.text.startswith("/"))
+    @r.message(F.caption & ~F.caption.startswith("/"))  # a photo with a question under it
+    @r.edited_message(F.text & ~F.text.startswith("/"))  # an edited question is asked anew
     async def question(
         message: Message,
+        bot: Bot,
         assistant: Assistant,
         directory: CandidateDirectory,
         missions: MissionDirectory,
         lang: Lang,
     ) -> None:
         """Answer a typed question: the core decides, this renders."""
-        text = message.text or ""
+        text = await question_text(message, bot)  # only the bot's @name: the core asks for text
         knowledge = Knowledge(assistant, directory, missions)
         reply = respond(text, lang, knowledge)
         record(knowledge, text, reply)
