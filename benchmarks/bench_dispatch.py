@@ -63,7 +63,7 @@ from bot.config import load_settings  # noqa: E402
 from bot.conversation.assistant import Assistant  # noqa: E402
 from bot.db import open_database  # noqa: E402
 from bot.i18n import compile_catalogs, gettext  # noqa: E402
-from bot.telegram.app import create_dispatcher  # noqa: E402
+from bot.telegram.app import create_dispatcher, freeze_long_lived  # noqa: E402
 from bot.telegram.local_chat import LocalSession  # noqa: E402
 from handlers.callbacks import CardCB, MenuCB, TopicCB, VoteCB  # noqa: E402
 from handlers.keyboards import main_menu  # noqa: E402
@@ -536,6 +536,7 @@ def main() -> None:
         dp = create_dispatcher(assistant, settings)  # throttle=True: the production setting
         dp["directory"].name_index()
         gazetteer.warm_up()
+        freeze_long_lived()  # as `python -m bot` does before polling
         print(
             f"set-up: {len(assistant.entries)} FAQ topics, {args.candidates:,} demo candidates, name index "
             f"and gazetteer built in {time.perf_counter() - started:.1f} s (SQLite file on "

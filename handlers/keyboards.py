@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.conversation.assistant import Assistant
 from bot.faq.menu import MORE, section_topics
 from bot.i18n import gettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
+from handlers.buttons import Keyboard
 from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
 
 
@@ -30,7 +30,7 @@ def section_titles(lang: Lang) -> dict[str, str]:
 
 def language_keyboard() -> InlineKeyboardMarkup:
     """Қазақша / Русский / Bahasa Indonesia."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for lang in LANGS:
         kb.button(text=NATIVE_NAMES[lang], callback_data=LangCB(code=lang))
     kb.adjust(1)
@@ -40,7 +40,7 @@ def language_keyboard() -> InlineKeyboardMarkup:
 def main_menu(assistant: Assistant, lang: Lang) -> InlineKeyboardMarkup:
     """The main menu in ``lang``: every topic is two taps away."""
     titles = section_titles(lang)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     sections = ["dates", "local", "vote", "abroad", "candidates", "ask", "about"]
     if section_topics(MORE, assistant.entries):
         sections.append(MORE)
@@ -53,7 +53,7 @@ def main_menu(assistant: Assistant, lang: Lang) -> InlineKeyboardMarkup:
 
 def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKeyboardMarkup:
     """The topics of one section, titled in ``lang``, plus a way back."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for topic in section_topics(section, assistant.entries):
         kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
     if section == "abroad":  # the /abroad path: next vote, missions by country, nearest mission
@@ -65,7 +65,7 @@ def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKe
 
 def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
     """Helpful / not helpful under an answer, and the menu, in the answer's language."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text="👍 " + gettext("Helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=1))
     kb.button(
         text="👎 " + gettext("Not helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=0)
@@ -77,7 +77,7 @@ def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
 
 def suggestions_keyboard(assistant: Assistant, topics: tuple[str, ...], lang: Lang) -> InlineKeyboardMarkup:
     """ "Did you mean" buttons (titles in the question's language) and "none of these"."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for topic in topics[:3]:
         kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
     kb.button(text="✖️ " + gettext("None of these", lang), callback_data=NoneOfTheseCB(lang=lang))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from functools import cache
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
@@ -32,6 +33,7 @@ from bot.text.formatting import format_day
 from bot.text.normalize import fold, key, normalize
 from bot.yaml_content import YamlRefused, load_yaml
 
+T = TypeVar("T")
 PUBLIC_FIELDS = ("website", "email", "phone", "address", "hours")
 MAX_TEXT = 300  # characters of a source or a contact field: a card stays within one message
 MAX_NAME = 200
@@ -376,6 +378,15 @@ def _inflects(raw: str, word: str, name: str) -> bool:
     return False
 
 
+def _by_head(aliases: list[tuple[tuple[str, ...], T]]) -> dict[str, list[tuple[tuple[str, ...], T]]]:
+    """Aliases grouped by the first three letters of their first word's stem."""
+    index: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+    for alias, value in aliases:
+        if alias:
+            index.setdefault(_stems(alias)[0][:3], []).append((alias, value))
+    return index
+
+
 class MissionDirectory:
     """All missions, with their names in every language folded for lookup."""
 
@@ -401,6 +412,10 @@ class MissionDirectory:
                 self._cities.append((tuple(key(name).split()), mission))
             for name in (*mission.country_names.values(), *json.loads(row["country_aliases"] or "[]")):
                 self._countries.append((tuple(key(name).split()), mission.country))
+        # By the first three letters of the first word: a name is looked for only in messages
+        # with a word that starts like it (every stem is at least three letters).
+        self._city_index = _by_head(self._cities)
+        self._country_index = _by_head(self._countries)
 
     @staticmethod
     def _mentions(words: list[str], alias: tuple[str, ...]) -> bool:
@@ -455,10 +470,21 @@ class MissionDirectory:
         ``ignore`` are never read as such a city.
         """
         words = key(text).split()
-        cities = {m.id: m for alias, m in self._cities if self._mentions(words, alias)}
+        heads = {w[:3] for w in words}
+        cities = {
+            m.id: m
+            for head in heads
+            for alias, m in self._city_index.get(head, ())
+            if self._mentions(words, alias)
+        }
         if cities:
-            return list(cities.values())
-        countries = {code for alias, code in self._countries if self._mentions(words, alias)}
+            return [m for m in self.missions if m.id in cities]
+        countries = {
+            code
+            for head in heads
+            for alias, code in self._country_index.get(head, ())
+            if self._mentions(words, alias)
+        }
         if not countries:
             countries = set(self.named_countries(text))
         if not countries and cities_abroad:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 import signal
@@ -79,6 +80,14 @@ def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Sett
 
     dp.startup.register(start)
     dp.shutdown.register(stop)
+
+
+def freeze_long_lived() -> None:
+    """Move what lives as long as the process (content, models, name index, gazetteer) out of
+    the garbage collector's reach: full collections then scan only per-update garbage, instead
+    of pausing every update in flight for hundreds of milliseconds (bench_dispatch.py)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:

@@ -12,11 +12,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.conversation.assistant import Assistant
 from bot.delivery import broadcasts
 from bot.languages import LANGS, NATIVE_NAMES, Lang
+from handlers.buttons import Keyboard
 from handlers.callbacks import BroadcastCB
 
 
@@ -73,7 +73,7 @@ def router() -> Router:
             "",
             escape(_("It will go to {n} reminder subscribers, each in their language.").format(n=count)),
         ]
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(text="📤 " + _("Send"), callback_data=BroadcastCB(broadcast=broadcast_id, send=True))
         kb.button(text="✖️ " + _("Cancel"), callback_data=BroadcastCB(broadcast=broadcast_id, send=False))
         await message.answer("\n".join(lines), reply_markup=kb.as_markup())

@@ -14,7 +14,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.conversation.assistant import Assistant
 from bot.conversation.render import topic_answer
@@ -27,6 +26,7 @@ from bot.faq.yaml_file import MAX_BYTES, export_yaml, parse_upload
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.admin.args import key_values
 from handlers.admin.uploads import check_off_loop, too_slow_text
+from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB, FaqRevertCB
 
 MAX_MESSAGE = 4000
@@ -160,7 +160,7 @@ async def send_preview(bot: Bot, chat_id: int, assistant: Assistant, version: Ve
                 ).format(version=live.version if live else 0)
             )
         )
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if not missing and not stale:
         kb.button(text="✅ " + _("Publish"), callback_data=FaqDraftCB(version=version.id, action="publish"))
     kb.button(text="✖️ " + _("Discard"), callback_data=FaqDraftCB(version=version.id, action="discard"))
@@ -215,7 +215,7 @@ def router() -> Router:
             lines += document_lines(live, _("Published: version {version}").format(version=live.version))
         if draft is not None:
             lines += ["", *document_lines(draft, _("Draft: version {version}").format(version=draft.version))]
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         if draft is not None:
             kb.button(text="👁 " + _("Preview"), callback_data=FaqDraftCB(version=draft.id, action="preview"))
         kb.button(text="✏️ " + _("Edit"), callback_data=FaqEditCB(step="topic", value=topic))
@@ -309,7 +309,7 @@ def router() -> Router:
             )
         if len(versions) > HISTORY_SHOWN:
             lines.append(escape(_("…and {count} more.").format(count=len(versions) - HISTORY_SHOWN)))
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         restorable = [v for v in versions if v.published_at and v.status != faq.PUBLISHED]
         for v in restorable[:REVERT_BUTTONS]:
             kb.button(
@@ -411,7 +411,7 @@ def router() -> Router:
         lines += [escape(f"✏️ {v.topic} v{v.version}") for v in drafts]
         if drafts:
             lines.append(escape(_("Nothing reaches voters before you preview and publish each draft.")))
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for v in drafts[:UPLOAD_BUTTONS]:
             kb.button(text="👁 " + v.topic, callback_data=FaqDraftCB(version=v.id, action="preview"))
         kb.adjust(2)

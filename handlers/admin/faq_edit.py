@@ -14,7 +14,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.conversation.assistant import Assistant
 from bot.faq import documents as docs
@@ -24,6 +23,7 @@ from bot.faq.documents import FIELDS, PER_LANG_FIELDS, EditRefused
 from bot.i18n import N_
 from bot.languages import LANGS, NATIVE_NAMES
 from handlers.admin.faq import chat_of, refusal, send_lines
+from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB
 
 FIELD_LABELS: dict[str, str] = {
@@ -60,7 +60,7 @@ class FaqEdit(StatesGroup):
 
 def fields_keyboard() -> InlineKeyboardMarkup:
     """One button per editable field."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for field in FIELDS:
         kb.button(text=_(FIELD_LABELS[field]), callback_data=FaqEditCB(step="field", value=field))
     kb.adjust(2)
@@ -110,7 +110,7 @@ async def ask_value(bot: Bot, chat_id: int, state: FSMContext, assistant: Assist
     await state.set_state(FaqEdit.value)
     lines = [escape(_(PROMPTS[field]).format(lang=NATIVE_NAMES.get(lang, lang)))]  # type: ignore[call-overload]
     lines += current_value(document, field, lang)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if field == "status":
         for value in ("published", "draft"):
             kb.button(text=value, callback_data=FaqEditCB(step="value", value=value))
@@ -157,7 +157,7 @@ async def save(bot: Bot, chat_id: int, state: FSMContext, assistant: Assistant) 
         group = unanswered.find(assistant.db, int(data["group"]))
         if group is not None:
             unanswered.mark_handled(assistant.db, user_id, group, "draft:" + version.topic)
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text="👁 " + _("Preview"), callback_data=FaqDraftCB(version=version.id, action="preview"))
     kb.button(text="✏️ " + _("Edit more"), callback_data=FaqEditCB(step="topic", value=version.topic))
     text = _("Draft version {version} of {topic} saved. Voters do not see it until it is published.").format(
@@ -231,7 +231,7 @@ def router() -> Router:
             await ask_value(bot, chat_of(query), state, assistant)
             return
         await state.set_state(FaqEdit.lang)
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for lang in LANGS:
             kb.button(text=NATIVE_NAMES[lang], callback_data=FaqEditCB(step="lang", value=lang))
         await bot.send_message(chat_of(query), escape(_("Which language?")), reply_markup=kb.as_markup())

@@ -11,7 +11,6 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.conversation.assistant import Assistant
 from bot.faq import editing as faq
@@ -21,6 +20,7 @@ from bot.faq.unanswered import Group
 from bot.languages import DEFAULT_LANG, LANGS, Lang
 from handlers.admin.faq import chat_of, refuse
 from handlers.admin.faq_edit import start_from_question
+from handlers.buttons import Keyboard
 from handlers.callbacks import UnansweredCB, UnansweredPageCB
 
 PAGE_SIZE = 6
@@ -50,7 +50,7 @@ def page_view(groups: list[Group], page: int) -> tuple[str, InlineKeyboardMarkup
         "Unanswered questions. Groups: {groups}, questions: {questions}. Page {page} of {pages}."
     ).format(groups=len(groups), questions=sum(g.count for g in groups), page=page + 1, pages=pages)
     lines = ["❓ <b>" + escape(header) + "</b>"]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, group in enumerate(shown, start=page * PAGE_SIZE + 1):
         lines.append(group_line(group, number))
         kb.button(text=f"{number}. {group.text[:24]}", callback_data=UnansweredCB(group=group.id, action="o"))
@@ -72,7 +72,7 @@ def group_view(assistant: Assistant, group: Group, lang: Lang) -> tuple[str, Inl
             escape(_("Also asked as: {examples}").format(examples="; ".join(f"«{e}»" for e in others)))
         )
     lines.append(escape(_("Add it as a phrasing of a topic (published at once), or:")))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     ranked = [
         c.topic
         for c in assistant.matcher.rank(group.text, limit=SUGGESTED + 2)
@@ -90,7 +90,7 @@ def group_view(assistant: Assistant, group: Group, lang: Lang) -> tuple[str, Inl
 
 def topics_keyboard(assistant: Assistant, group: Group) -> InlineKeyboardMarkup:
     """Every published topic, alphabetical, to add the question to."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for topic in sorted(assistant.entries)[:90]:
         kb.button(text=topic, callback_data=UnansweredCB(group=group.id, action="a", topic=topic))
     kb.adjust(2)

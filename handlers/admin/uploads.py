@@ -9,11 +9,11 @@ from typing import TypeVar
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import audit
 from bot.conversation.assistant import Assistant
 from bot.db import utcnow
+from handlers.buttons import Keyboard
 
 T = TypeVar("T")
 CHECK_SECONDS = 30.0  # parsing and dry-running one upload; the limits make it far quicker
@@ -56,7 +56,7 @@ def keep_pending(
 
 def confirm_keyboard(apply: CallbackData, cancel: CallbackData) -> InlineKeyboardMarkup:
     """Apply / Cancel buttons."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(text="✅ " + _("Apply"), callback_data=apply)
     kb.button(text="✖️ " + _("Cancel"), callback_data=cancel)
     return kb.as_markup()

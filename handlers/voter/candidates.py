@@ -8,7 +8,6 @@ from html import escape
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.candidates.directory import Candidate, CandidateDirectory
 from bot.candidates.render import (
@@ -26,12 +25,13 @@ from bot.conversation.render import MAX_RESULTS
 from bot.faq.menu import SECTIONS
 from bot.i18n import gettext
 from bot.languages import Lang
+from handlers.buttons import Keyboard
 from handlers.callbacks import AreaCB, BallotCB, CardCB, ElectionCB, MenuCB, StatsCB, TopicCB
 
 PAGE = 10
 
 
-def _back(kb: InlineKeyboardBuilder, data: str) -> None:
+def _back(kb: Keyboard, data: str) -> None:
     kb.button(text="⬅️ " + _("Back"), callback_data=data)
 
 
@@ -39,7 +39,7 @@ def candidates_menu(
     assistant: Assistant, directory: CandidateDirectory, lang: Lang
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Elections with candidates, statistics, and the candidate FAQ topics."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     elections = directory.elections_with_candidates()
     with_candidates = {e["id"] for e in elections}
     for election in elections:
@@ -67,7 +67,7 @@ def candidates_menu(
 
 def results_keyboard(candidates: Sequence[Candidate], lang: Lang) -> InlineKeyboardMarkup:
     """One button per candidate (at most MAX_RESULTS), in the order given, and the menu."""
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for candidate in candidates[:MAX_RESULTS]:
         kb.button(text=button_label(candidate), callback_data=CardCB(candidate=candidate.id))
     kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
@@ -101,7 +101,7 @@ def router() -> Router:
             )
             return
         await query.answer()
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for area in areas:
             kb.button(
                 text=area_name(directory, area, lang),
@@ -129,7 +129,7 @@ def router() -> Router:
         if len(ballots) == 1:
             await show_page(query.message, directory, ballots[0]["rowid"], 0, lang)
             return
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for ballot in ballots:
             kb.button(
                 text=ballot_title(directory, ballot, lang),
@@ -166,7 +166,7 @@ def router() -> Router:
             )
             return
         await query.answer()
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         _back(kb, BallotCB(ballot=candidate.ballot, page=0).pack())
         await query.message.answer(card(directory, candidate, lang), reply_markup=kb.as_markup())
 
@@ -209,7 +209,7 @@ async def show_page(
     lines.append(found_text(total, lang, False))
     if pages > 1:
         lines.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for candidate in candidates:
         kb.button(text=button_label(candidate), callback_data=CardCB(candidate=candidate.id))
     nav = []

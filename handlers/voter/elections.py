@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.calendar.votes import kazakhstan_today, recent, upcoming, votes
 from bot.candidates.directory import CandidateDirectory
 from bot.conversation.assistant import Assistant
 from bot.conversation.render import dates_text
 from bot.languages import Lang
+from handlers.buttons import Keyboard
 from handlers.callbacks import ElectionCB, StatsCB
 
 LISTED = 10  # recent votes shown by /dates
@@ -29,7 +29,7 @@ def router() -> Router:
         today = kazakhstan_today()
         all_votes = votes(assistant.db)
         with_candidates = {e["id"] for e in directory.elections_with_candidates()}
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         for vote in [*upcoming(all_votes, today), *recent(all_votes, today, LISTED)]:
             if vote.id in with_candidates:
                 kb.button(text="👥 " + vote.name(lang), callback_data=ElectionCB(election=vote.id))

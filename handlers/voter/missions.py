@@ -16,7 +16,6 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.abroad.missions import Mission, MissionDirectory, alphabetical_missions, mission_card, not_found_text
 from bot.calendar.votes import kazakhstan_today, votes
@@ -25,6 +24,7 @@ from bot.conversation.render import abroad_text
 from bot.i18n import gettext
 from bot.languages import Lang
 from bot.text.collation import collated
+from handlers.buttons import Keyboard
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 
 
@@ -36,7 +36,7 @@ def flag(code: str) -> str:
 def countries_keyboard(missions: MissionDirectory, lang: Lang) -> InlineKeyboardMarkup:
     """One button per country with a mission, named in ``lang``, alphabetical."""
     names = {code: missions.in_country(code)[0].country_names[lang] for code in missions.countries()}
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for code in collated(names, lang, names.__getitem__):
         kb.button(text=f"{flag(code)} {names[code]}", callback_data=MissionCountryCB(country=code))
     kb.adjust(2)
@@ -56,7 +56,7 @@ async def send_mission_cards(
     """One card per mission, each saying whether and when a polling station opens there."""
     calendar, today = votes(db), kazakhstan_today()
     for mission in found:
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(
             text="🔔 " + gettext("Remind me to vote here", lang),
             callback_data=RemindHereCB(mission=mission.id),

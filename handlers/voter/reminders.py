@@ -8,7 +8,6 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.abroad.missions import MissionDirectory
 from bot.calendar.votes import kazakhstan_today, upcoming, votes
@@ -16,6 +15,7 @@ from bot.conversation.assistant import Assistant
 from bot.delivery import reminders
 from bot.languages import Lang
 from bot.text.formatting import format_day
+from handlers.buttons import Keyboard
 from handlers.callbacks import RemindHereCB, SubscribeCB
 
 
@@ -27,7 +27,7 @@ def router() -> Router:
     async def subscribe(message: Message, assistant: Assistant, lang: Lang) -> None:
         """Offer every vote, or one of the scheduled ones."""
         ahead = upcoming(votes(assistant.db), kazakhstan_today())
-        kb = InlineKeyboardBuilder()
+        kb = Keyboard()
         kb.button(text="🔔 " + _("Every vote"), callback_data=SubscribeCB(election=reminders.ALL_VOTES))
         for vote in ahead:
             text = f"🗓 {vote.name(lang)}, {format_day(vote.day, lang)}"
