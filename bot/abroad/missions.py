@@ -160,8 +160,6 @@ def _parse_polling(item: dict, source: str, entry: str, election_ids: Collection
 
 def _check_limits(item: dict, source: str, entry: str) -> None:
     """Types, ranges and lengths that keep every card within one Telegram message."""
-    if not isinstance(item, dict):
-        raise ContentError(source, entry, "(entry)", N_("must be a mapping of fields"))
     sources = item["sources"]
     if not isinstance(sources, list) or not all(
         isinstance(x, str) and 0 < len(x) <= MAX_TEXT for x in sources

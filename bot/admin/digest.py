@@ -125,12 +125,13 @@ def plan(db: sqlite_utils.Database, now: datetime, admins: list[int], stale_afte
     """Queue today's digest for each admin who has not had it today, when something needs
     attention. Returns how many were queued."""
     today = now.astimezone(KAZAKHSTAN).date()
-    if build(db, today, stale_after_days).empty:
+    keys = {admin: f"{KIND}/{today.isoformat()}/{admin}" for admin in admins}
+    waiting = [
+        a for a, k in keys.items() if not db.execute("SELECT 1 FROM outbox WHERE key = ?", [k]).fetchone()
+    ]
+    if not waiting or build(db, today, stale_after_days).empty:  # checked once a minute: cheap first
         return 0
-    return sum(
-        outbox.enqueue(db, f"{KIND}/{today.isoformat()}/{admin}", KIND, admin, {"day": today.isoformat()})
-        for admin in admins
-    )
+    return sum(outbox.enqueue(db, keys[a], KIND, a, {"day": today.isoformat()}) for a in waiting)
 
 
 def render(db: sqlite_utils.Database, message: outbox.Outgoing, stale_after_days: int) -> str:

@@ -64,11 +64,12 @@ async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> No
 async def question_text(message: Message, bot: Bot) -> str:
     """The question a message asks: its text or caption, without the bot's @name."""
     text = message.text or message.caption or ""
-    if "@" in text:
-        me = await bot.me()
-        if me.username:
-            text = re.sub(rf"@{re.escape(me.username)}\b", " ", text, flags=re.IGNORECASE)
-    return " ".join(text.split()) if "@" in (message.text or message.caption or "") else text
+    if "@" not in text:
+        return text
+    me = await bot.me()
+    if not me.username:
+        return text
+    return " ".join(re.sub(rf"@{re.escape(me.username)}\b", " ", text, flags=re.IGNORECASE).split())
 
 
 def router() -> Router:
