@@ -20,7 +20,6 @@ from bot.abroad.missions import MissionDirectory
 from bot.candidates.directory import CandidateDirectory
 from bot.config import load_settings
 from bot.content.export import content_archive
-from bot.delivery import users
 from bot.faq.yaml_file import parse_upload
 from bot.telegram.app import create_dispatcher
 from bot.telegram.local_chat import LocalChat
@@ -265,5 +264,8 @@ async def test_a_broadcast_being_written_survives_a_restart(assistant, bot, sess
     await after.send("Участки открыты завтра")
     (preview,) = texts(await after.send("TPS buka besok"))
     assert "Сайлау учаскелері ертең ашық" in preview and "TPS buka besok" in preview
-    users.forget_user(assistant.db, OWNER)  # /forget also ends a conversation in progress
+    await after.send("/broadcast")
+    await after.send("Жаңа мәтін")  # a new conversation in progress...
+    await after.send("/forget")  # ...ends with /forget, in the database and in memory
     assert assistant.db.execute("SELECT count(*) FROM fsm_state").fetchone()[0] == 0
+    assert "Жаңа мәтін" not in " ".join(texts(await after.send("Ещё текст")))

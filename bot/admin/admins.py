@@ -18,6 +18,13 @@ class Admins:
     def __init__(self, db: sqlite_utils.Database, owners: tuple[int, ...]) -> None:
         self.db = db
         self.owners = frozenset(owners)
+        self._added: frozenset[int] | None = None  # read on first use, kept in step by add/remove
+
+    def _admins(self) -> frozenset[int]:
+        """Owners and added admins (every update asks, so the table is read once)."""
+        if self._added is None:
+            self._added = frozenset(r[0] for r in self.db.execute("SELECT user_id FROM admins"))
+        return self.owners | self._added
 
     def is_owner(self, user_id: int) -> bool:
         """True for the users listed in ADMIN_IDS."""
@@ -25,14 +32,11 @@ class Admins:
 
     def is_admin(self, user_id: int) -> bool:
         """True for owners and for admins an owner added."""
-        if user_id in self.owners:
-            return True
-        return self.db.execute("SELECT 1 FROM admins WHERE user_id = ?", [user_id]).fetchone() is not None
+        return user_id in self._admins()
 
     def all(self) -> list[int]:
         """Every owner and admin, sorted."""
-        added = [r[0] for r in self.db.execute("SELECT user_id FROM admins")]
-        return sorted(self.owners | set(added))
+        return sorted(self._admins())
 
     def add(self, by: int, user_id: int) -> bool:
         """An owner makes ``user_id`` an admin; False if they already were one."""
@@ -42,6 +46,7 @@ class Admins:
         with self.db.atomic():
             self.db["admins"].insert({"user_id": user_id, "added_by": by, "added_at": utcnow()})
             audit.record(self.db, by, "admin.add", str(user_id), before=None, after={"admin": user_id})
+        self._added = None
         return True
 
     def remove(self, by: int, user_id: int) -> bool:
@@ -51,6 +56,7 @@ class Admins:
             removed = self.db.execute("DELETE FROM admins WHERE user_id = ?", [user_id]).rowcount
             if removed:
                 audit.record(self.db, by, "admin.remove", str(user_id), before={"admin": user_id})
+        self._added = None
         return removed > 0
 
     def _check_owner(self, user_id: int) -> None:

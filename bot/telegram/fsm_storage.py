@@ -1,7 +1,9 @@
 """aiogram FSM state in SQLite, so an admin's edit or broadcast in progress survives a restart.
 
 One row per conversation key; data is JSON (what the handlers keep there is plain text and
-numbers). Writes are single statements, so each is its own short transaction.
+numbers). The table is read once at start-up and kept in memory, written through on every
+change: aiogram reads the state of every update, and this process is the table's only writer
+(several processes share state through Redis instead).
 """
 
 from __future__ import annotations
@@ -34,9 +36,19 @@ class SQLiteStorage(BaseStorage):
             f"CREATE TABLE IF NOT EXISTS {TABLE} "
             "(key TEXT PRIMARY KEY, state TEXT, data TEXT NOT NULL DEFAULT '{}', updated_at TEXT)"
         )
+        rows = db.execute(f"SELECT key, state, data FROM {TABLE}").fetchall()  # noqa: S608
+        self._rows: dict[str, tuple[str | None, str]] = {k: (state, data) for k, state, data in rows}
 
     def _row(self, key: StorageKey) -> tuple[str | None, str] | None:
-        return self.db.execute(f"SELECT state, data FROM {TABLE} WHERE key = ?", [_key(key)]).fetchone()  # noqa: S608
+        return self._rows.get(_key(key))
+
+    def _remember(self, key: StorageKey) -> None:
+        """Mirror the row just written (or deleted) into memory."""
+        row = self.db.execute(f"SELECT state, data FROM {TABLE} WHERE key = ?", [_key(key)]).fetchone()  # noqa: S608
+        if row is None:
+            self._rows.pop(_key(key), None)
+        else:
+            self._rows[_key(key)] = (row[0], row[1])
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         """Set (or with None clear) the conversation's state."""
@@ -48,6 +60,7 @@ class SQLiteStorage(BaseStorage):
                 [_key(key), value, utcnow()],
             )
             self._forget_if_empty(key)
+        self._remember(key)
 
     async def get_state(self, key: StorageKey) -> str | None:
         """The conversation's state, or None."""
@@ -66,6 +79,7 @@ class SQLiteStorage(BaseStorage):
                 [_key(key), text, utcnow()],
             )
             self._forget_if_empty(key)
+        self._remember(key)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """A copy of the conversation's data."""

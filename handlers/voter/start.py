@@ -6,6 +6,7 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -112,8 +113,9 @@ def router() -> Router:
         await message.answer(text)
 
     @r.message(Command("forget"))
-    async def forget(message: Message, assistant: Assistant) -> None:
-        """Delete everything stored about this user."""
+    async def forget(message: Message, assistant: Assistant, state: FSMContext) -> None:
+        """Delete everything stored about this user, a conversation in progress included."""
+        await state.clear()
         deleted = message.from_user is not None and users.forget_user(assistant.db, message.from_user.id)
         await message.answer(
             _("Done: I deleted everything I kept about you.") if deleted else _("I keep nothing about you.")
