@@ -336,6 +336,7 @@ def _m010_denied_attempts(db: sqlite_utils.Database) -> None:
     db["denied_attempts"].create(
         {"user_id": int, "count": int, "first_at": str, "last_at": str}, pk="user_id", not_null={"count"}
     )
+    db["audit_log"].create_index(["action", "user_id", "at"])  # today's logged attempts, by index
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [

@@ -21,7 +21,6 @@ class Keyboard:
     def __init__(self) -> None:
         self._buttons: list[InlineKeyboardButton] = []
         self._sizes: tuple[int, ...] = (MAX_WIDTH,)
-        self._repeat = False
 
     def button(self, text: str, callback_data: CallbackData | str) -> Keyboard:
         """Add a button (callback data packed now: at most 64 bytes, or ValueError)."""
@@ -31,20 +30,16 @@ class Keyboard:
         self._buttons.append(InlineKeyboardButton(text=text, callback_data=data))
         return self
 
-    def adjust(self, *sizes: int, repeat: bool = False) -> Keyboard:
-        """Rows of these sizes; the last size repeats (or, with ``repeat``, all of them cycle)."""
+    def adjust(self, *sizes: int) -> Keyboard:
+        """Rows of these sizes; the last size repeats for the rest."""
         if any(not 1 <= size <= MAX_WIDTH for size in sizes):
             raise ValueError(f"row sizes must be 1-{MAX_WIDTH}: {sizes}")
-        self._sizes, self._repeat = sizes or (MAX_WIDTH,), repeat
+        self._sizes = sizes or (MAX_WIDTH,)
         return self
 
     def as_markup(self) -> InlineKeyboardMarkup:
         """The keyboard."""
-        sizes = (
-            chain.from_iterable(repeat(self._sizes))
-            if self._repeat
-            else chain(self._sizes, repeat(self._sizes[-1]))
-        )
+        sizes = chain(self._sizes, repeat(self._sizes[-1]))
         rows, rest = [], self._buttons
         while rest:
             size = next(sizes)

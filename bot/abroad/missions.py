@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from bot.abroad import gazetteer
 from bot.calendar.votes import Vote, kazakhstan_today, upcoming
 from bot.db import get_meta, set_meta, utcnow
-from bot.faq.entries import CONTENT_DIR, ContentError
+from bot.faq.entries import CONTENT_DIR, MAX_SOURCE, MAX_SOURCES, ContentError
 from bot.i18n import N_, gettext
 from bot.languages import Lang
 from bot.text.collation import collated
@@ -35,9 +35,8 @@ from bot.yaml_content import YamlRefused, load_yaml
 
 T = TypeVar("T")
 PUBLIC_FIELDS = ("website", "email", "phone", "address", "hours")
-MAX_TEXT = 300  # characters of a source or a contact field: a card stays within one message
+MAX_TEXT = 300  # characters of a contact field: a card stays within one message
 MAX_NAME = 200
-MAX_SOURCES = 6
 MISSION_ID = re.compile(r"[a-z]{2}-[a-z0-9-]{1,60}")
 MFA_MISSIONS_URL = "https://www.gov.kz/memleket/entities/mfa"
 # Folded like messages ("kedutaan" -> "kedutan"), so they match what ``key`` makes of a text.
@@ -162,10 +161,10 @@ def _check_limits(item: dict, source: str, entry: str) -> None:
     """Types, ranges and lengths that keep every card within one Telegram message."""
     sources = item["sources"]
     if not isinstance(sources, list) or not all(
-        isinstance(x, str) and 0 < len(x) <= MAX_TEXT for x in sources
+        isinstance(x, str) and 0 < len(x) <= MAX_SOURCE for x in sources
     ):
         raise ContentError(
-            source, entry, "sources", N_("must be a list of links of at most {n} characters"), n=MAX_TEXT
+            source, entry, "sources", N_("must be a list of links of at most {n} characters"), n=MAX_SOURCE
         )
     if len(sources) > MAX_SOURCES:
         raise ContentError(source, entry, "sources", N_("at most {n} sources"), n=MAX_SOURCES)

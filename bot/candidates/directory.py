@@ -18,7 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from bot.candidates.importing import fill_sort_keys
 from bot.languages import LANGS, Lang
-from bot.text.collation import collated
+from bot.text.collation import collated, sort_key
 from bot.text.names import name_key
 from bot.text.normalize import key
 from bot.text.postings import PostingIndex, top_rows
@@ -213,8 +213,13 @@ class CandidateDirectory:
             for b in self._ballots("election_id = ?", [election_id])
             if self.top_area(b["area_id"]) == top_area_id
         ]
-        by_constituency = collated(rows, lang, lambda b: b["constituency"])
-        return collated(by_constituency, lang, lambda b: self.area_name(b["area_id"], lang))  # stable
+        return sorted(
+            rows,
+            key=lambda b: (
+                sort_key(self.area_name(b["area_id"], lang), lang),
+                sort_key(b["constituency"], lang),
+            ),
+        )
 
     def ballot(self, rowid: int) -> dict | None:
         """One ballot by rowid."""
@@ -284,20 +289,21 @@ class CandidateDirectory:
         """True when the question is about candidates (кандидат, үміткер, calon...)."""
         return any(w.startswith(CANDIDATE_WORDS) for w in key(text).split())
 
-    def by_area(self, area_id: str, limit: int = 50, lang: Lang = "kk") -> list[Candidate]:
-        """Candidates standing in an area (or its sub-areas), alphabetical in ``lang``."""
+    def by_area(self, area_id: str, limit: int = 50) -> list[Candidate]:
+        """Candidates standing in an area (or its sub-areas), the first ``limit`` in Kazakh
+        alphabetical order (the reply puts them in its own language's order)."""
         area_ids = [a for a in self.areas if self.top_area(a) == area_id or a == area_id]
         marks = ",".join("?" * len(area_ids))
         rows = self.db.execute(
-            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY {_order(lang)} LIMIT ?",
+            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY {_order('kk')} LIMIT ?",
             [*area_ids, limit],
         )
         return [_candidate(r) for r in rows]
 
-    def by_party(self, party_id: str, limit: int = 50, lang: Lang = "kk") -> list[Candidate]:
-        """Candidates nominated by a party, alphabetical in ``lang``."""
+    def by_party(self, party_id: str, limit: int = 50) -> list[Candidate]:
+        """Candidates nominated by a party, the first ``limit`` in Kazakh alphabetical order."""
         rows = self.db.execute(
-            _CANDIDATE_SQL + f" WHERE c.party_id = ? ORDER BY {_order(lang)} LIMIT ?",
+            _CANDIDATE_SQL + f" WHERE c.party_id = ? ORDER BY {_order('kk')} LIMIT ?",
             [party_id, limit],
         )
         return [_candidate(r) for r in rows]

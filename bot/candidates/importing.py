@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from bot.db import utcnow
+from bot.faq.entries import MAX_SOURCE
 from bot.i18n import N_
 from bot.text.collation import sort_keys
 from bot.text.names import name_key, to_latin
@@ -68,7 +69,6 @@ _AREA_WORDS = frozenset(key(w) for w in ("облысы", "облыс", "обла
 MAX_NAME = 150
 MAX_NAME_LATIN = 2 * MAX_NAME  # a transliterated name is at most twice as long (щ → şş)
 MAX_CONSTITUENCY = 200
-MAX_SOURCE = 300  # with the other fields, a card stays far below Telegram's 4,096 characters
 MAX_BYTES = 5 * 1024 * 1024  # a national list of candidates is far smaller
 MAX_ROWS = 50_000
 MAX_ECHOED = 80  # characters of a rejected value repeated in the report

@@ -15,7 +15,7 @@ import yaml
 
 from bot.abroad.missions import load_missions
 from bot.db import get_meta, set_meta, utcnow
-from bot.faq.entries import CONTENT_DIR, ContentError, parse_date
+from bot.faq.entries import CONTENT_DIR, MAX_SOURCE, MAX_SOURCES, ContentError, parse_date
 from bot.i18n import N_
 from bot.languages import LANGS
 from bot.yaml_content import YamlRefused, load_yaml
@@ -25,8 +25,6 @@ ELECTION_LEVELS = ("national", "regional", "district", "city", "rural")
 ELECTION_STATUSES = ("scheduled", "held", "unverified")
 AREA_TYPES = ("region", "city", "district", "rural_district")
 MAX_AREA_NAME = 120
-MAX_SOURCES = 6
-MAX_SOURCE = 300  # characters: cards and answers with their sources fit one Telegram message
 
 
 def _yaml_list(path: Path) -> list[dict]:
@@ -113,6 +111,7 @@ def parse_areas(path: Path) -> list[dict]:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ContentError(path.name, "-", "(document)", N_("cannot read: {error}"), error=str(exc)) from None
     rows = []
+    seen: set[str] = set()
     ids = {r.get("id") for r in reader}
     for number, item in enumerate(reader, start=2):
         entry = f"row {number}"
@@ -129,10 +128,11 @@ def parse_areas(path: Path) -> list[dict]:
         for field in ("id", "name_kk", "name_ru", "name_en"):
             if len(item[field].strip()) > MAX_AREA_NAME:
                 raise ContentError(path.name, entry, field, N_("longer than {n} characters"), n=MAX_AREA_NAME)
-        if any(r["id"] == item["id"].strip() for r in rows):
+        if item["id"].strip() in seen:
             raise ContentError(
                 path.name, entry, "id", N_("“{value}” is listed twice"), value=item["id"].strip()
             )
+        seen.add(item["id"].strip())
         rows.append(
             {
                 "id": item["id"].strip(),

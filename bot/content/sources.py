@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from bot.faq.entries import MAX_SOURCE
 from bot.i18n import N_
 
-MAX_SOURCE = 300  # characters: a card with several sources still fits one Telegram message
 # A path that is only a language or an index page: "", "/", "/ru", "/kz/", "/index.php".
 _HOME_PATH = re.compile(r"/?([a-z]{2,3}/?)?(index\.(php|html?))?", re.IGNORECASE)
 # Government domains of other countries (gob.mx, gov.uk, go.id ...); Kazakhstan's are *.gov.kz.

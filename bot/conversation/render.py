@@ -87,10 +87,12 @@ def calendar_checked_on(assistant: Assistant) -> date | None:
     """When the calendar was last checked: the election-dates entry's as-of date, or the
     latest admin change to a vote when that is newer."""
     entry = assistant.entry("election-dates")
-    edited = assistant.db.execute("SELECT max(at) FROM audit_log WHERE action LIKE 'election.%'").fetchone()[
-        0
-    ]
-    days = [d for d in (entry.as_of if entry else None, edited and date.fromisoformat(edited[:10])) if d]
+    (edited,) = assistant.db.execute(
+        "SELECT max(at) FROM audit_log WHERE action LIKE 'election.%'"
+    ).fetchone()
+    days = [entry.as_of] if entry else []
+    if edited:
+        days.append(date.fromisoformat(edited[:10]))
     return max(days) if days else None
 
 

@@ -30,6 +30,12 @@ STATUSES = ("published", "draft")
 _TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
+# Characters of one source (a link) and sources per entry, for every kind of content: an answer
+# or card with its sources fits one Telegram message (4,096 characters).
+MAX_SOURCE = 300
+MAX_SOURCES = 6
+
+
 class ContentError(ValueError):
     """Invalid content; the message names the file, the entry and the field.
 
@@ -133,7 +139,7 @@ def parse_entry(data: object, source: str, expected_topic: str | None = None) ->
     sources = data.get("sources")
     if not isinstance(sources, list) or not sources:
         raise ContentError(source, topic, "sources", N_("needs at least one URL or document title"))
-    clean_sources = tuple(_text(s, source, topic, f"sources[{i}]", 300) for i, s in enumerate(sources))
+    clean_sources = tuple(_text(s, source, topic, f"sources[{i}]", MAX_SOURCE) for i, s in enumerate(sources))
     titles = _per_lang(data, source, topic, "title")
     questions = _per_lang(data, source, topic, "questions")
     answers = _per_lang(data, source, topic, "answer")

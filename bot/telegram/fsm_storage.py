@@ -19,6 +19,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from bot.db import utcnow
 
 TABLE = "fsm_state"
+EMPTY: tuple[str | None, str] = (None, "{}")  # no state, no data: no conversation
 MAX_DATA = 64 * 1024  # bytes of JSON per conversation: a draft answer in three languages fits
 
 
@@ -39,56 +40,46 @@ class SQLiteStorage(BaseStorage):
         rows = db.execute(f"SELECT key, state, data FROM {TABLE}").fetchall()  # noqa: S608
         self._rows: dict[str, tuple[str | None, str]] = {k: (state, data) for k, state, data in rows}
 
-    def _row(self, key: StorageKey) -> tuple[str | None, str] | None:
-        return self._rows.get(_key(key))
+    def _current(self, key: StorageKey) -> tuple[str | None, str]:
+        """The conversation's (state, data JSON); none yet: (None, "{}")."""
+        return self._rows.get(_key(key), EMPTY)
 
-    def _remember(self, key: StorageKey) -> None:
-        """Mirror the row just written (or deleted) into memory."""
-        row = self.db.execute(f"SELECT state, data FROM {TABLE} WHERE key = ?", [_key(key)]).fetchone()  # noqa: S608
-        if row is None:
-            self._rows.pop(_key(key), None)
+    def _write(self, key: StorageKey, state: str | None, data: str) -> None:
+        """Store the conversation's state and data, in the table and in memory; a conversation
+        with neither is over, and nothing is kept about it."""
+        name, over = _key(key), (state, data) == EMPTY
+        with self.db.atomic():
+            if over:
+                self.db.execute(f"DELETE FROM {TABLE} WHERE key = ?", [name])  # noqa: S608
+            else:
+                self.db.execute(
+                    f"INSERT OR REPLACE INTO {TABLE} (key, state, data, updated_at) VALUES (?, ?, ?, ?)",  # noqa: S608
+                    [name, state, data, utcnow()],
+                )
+        if over:
+            self._rows.pop(name, None)
         else:
-            self._rows[_key(key)] = (row[0], row[1])
+            self._rows[name] = (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         """Set (or with None clear) the conversation's state."""
         value = state.state if isinstance(state, State) else state
-        with self.db.atomic():
-            self.db.execute(
-                f"INSERT INTO {TABLE} (key, state, updated_at) VALUES (?, ?, ?) "  # noqa: S608
-                "ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                [_key(key), value, utcnow()],
-            )
-            self._forget_if_empty(key)
-        self._remember(key)
+        self._write(key, value, self._current(key)[1])
 
     async def get_state(self, key: StorageKey) -> str | None:
         """The conversation's state, or None."""
-        row = self._row(key)
-        return row[0] if row else None
+        return self._current(key)[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         """Replace the conversation's data (JSON, at most MAX_DATA bytes)."""
         text = json.dumps(dict(data), ensure_ascii=False)
         if len(text.encode()) > MAX_DATA:
             raise ValueError(f"FSM data larger than {MAX_DATA} bytes")
-        with self.db.atomic():
-            self.db.execute(
-                f"INSERT INTO {TABLE} (key, data, updated_at) VALUES (?, ?, ?) "  # noqa: S608
-                "ON CONFLICT(key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                [_key(key), text, utcnow()],
-            )
-            self._forget_if_empty(key)
-        self._remember(key)
+        self._write(key, self._current(key)[0], text)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """A copy of the conversation's data."""
-        row = self._row(key)
-        return json.loads(row[1]) if row else {}
-
-    def _forget_if_empty(self, key: StorageKey) -> None:
-        """No state and no data: the conversation is over, keep nothing about it."""
-        self.db.execute(f"DELETE FROM {TABLE} WHERE key = ? AND state IS NULL AND data = '{{}}'", [_key(key)])  # noqa: S608
+        return json.loads(self._current(key)[1])
 
     async def close(self) -> None:
         """Nothing to close: the database belongs to the assistant."""

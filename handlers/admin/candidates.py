@@ -21,7 +21,6 @@ from handlers.admin.uploads import (
     confirm_keyboard,
     keep_pending,
     pending_upload,
-    too_slow_text,
 )
 from handlers.callbacks import UploadCB
 
@@ -53,10 +52,8 @@ def router() -> Router:
             await message.answer(_("This is not a CSV text file. Nothing was changed."))
             return
         election = (message.caption or "").strip() or None
-        try:
-            report = await check_off_loop(dry_run, assistant, data, election)
-        except TimeoutError:
-            await message.answer(escape(too_slow_text()))
+        report = await check_off_loop(message, dry_run, assistant, data, election)
+        if report is None:
             return
         text = report_text(report, document.file_name or "")
         if report.rejected:

@@ -23,7 +23,6 @@ from handlers.admin.uploads import (
     confirm_keyboard,
     keep_pending,
     pending_upload,
-    too_slow_text,
 )
 from handlers.callbacks import ContentUploadCB
 
@@ -43,12 +42,11 @@ def router() -> Router:
         await bot.download(message.document, destination=buffer)
         data = buffer.getvalue()
         try:
-            plan = await check_off_loop(_plan, assistant, data)
+            plan = await check_off_loop(message, _plan, assistant, data)
         except ContentError as exc:
             await message.answer(escape(refused(exc)))
             return
-        except TimeoutError:
-            await message.answer(escape(too_slow_text()))
+        if plan is None:
             return
         upload_id = keep_pending(assistant, message.from_user.id, "content", message.document.file_name, data)
         keyboard = confirm_keyboard(

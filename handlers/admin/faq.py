@@ -25,7 +25,7 @@ from bot.faq.entries import ContentError, FaqEntry, read_faq
 from bot.faq.yaml_file import MAX_BYTES, export_yaml, parse_upload
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.admin.args import key_values
-from handlers.admin.uploads import check_off_loop, too_slow_text
+from handlers.admin.uploads import check_off_loop
 from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB, FaqRevertCB
 
@@ -380,11 +380,10 @@ def router() -> Router:
             return
         buffer = io.BytesIO()
         await bot.download(message.document, destination=buffer)
-        try:
-            entries, errors = await check_off_loop(parse_upload, buffer.getvalue(), name)
-        except TimeoutError:
-            await message.answer(escape(too_slow_text()))
+        checked = await check_off_loop(message, parse_upload, buffer.getvalue(), name)
+        if checked is None:
             return
+        entries, errors = checked
         lines = ["📄 <b>" + escape(name) + "</b>"]
         if errors:
             lines.append(escape(_("Nothing was changed. Fix the file and send it again.")))

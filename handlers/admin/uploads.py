@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from html import escape
 from typing import TypeVar
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot import audit
@@ -19,17 +20,15 @@ T = TypeVar("T")
 CHECK_SECONDS = 30.0  # parsing and dry-running one upload; the limits make it far quicker
 
 
-async def check_off_loop(check: Callable[..., T], *args: object) -> T:
+async def check_off_loop(message: Message, check: Callable[..., T], *args: object) -> T | None:
     """Run an upload's parsing or dry run in a worker thread, so other users are answered
-    meanwhile; raises TimeoutError after CHECK_SECONDS."""
-    return await asyncio.wait_for(asyncio.to_thread(check, *args), CHECK_SECONDS)
-
-
-def too_slow_text() -> str:
-    """What to tell an admin whose file took too long to check."""
-    return _("Checking the file took longer than {n} seconds. Nothing was changed.").format(
-        n=int(CHECK_SECONDS)
-    )
+    meanwhile. After CHECK_SECONDS the admin is told nothing changed, and None is returned."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(check, *args), CHECK_SECONDS)
+    except TimeoutError:
+        text = _("Checking the file took longer than {n} seconds. Nothing was changed.")
+        await message.answer(escape(text.format(n=int(CHECK_SECONDS))))
+        return None
 
 
 def keep_pending(
