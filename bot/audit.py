@@ -100,3 +100,17 @@ def denied_counts(db: sqlite_utils.Database, limit: int = 10) -> list[tuple[int,
     return db.execute(
         "SELECT user_id, count, last_at FROM denied_attempts ORDER BY count DESC, user_id LIMIT ?", [limit]
     ).fetchall()
+
+
+def last_id(db: sqlite_utils.Database) -> int:
+    """The ID of the newest entry (0 when the log is empty)."""
+    return db.execute("SELECT coalesce(max(id), 0) FROM audit_log").fetchone()[0]
+
+
+def actions_since(db: sqlite_utils.Database, after_id: int, limit: int = 1000) -> tuple[int, set[str]]:
+    """The actions recorded after entry ``after_id`` (denied attempts left out, as they change
+    nothing), and the ID to ask from next time."""
+    rows = db.execute(
+        "SELECT id, action FROM audit_log WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit]
+    ).fetchall()
+    return (rows[-1][0] if rows else after_id), {action for _, action in rows if action != DENIED}

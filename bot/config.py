@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     reminder_interval_seconds: float = Field(default=60.0, gt=0)
     send_rate_per_second: float = Field(default=25.0, gt=0, le=30)  # Telegram allows about 30
     stale_after_days: int = Field(default=90, ge=1, le=3650)  # answers older than this: in the digest
+    redis_url: SecretStr | None = None  # several webhook workers share FSM, locks, throttle, leases
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -84,6 +85,16 @@ class Settings(BaseSettings):
     @classmethod
     def _api_url(cls, value: str | None) -> str | None:
         return _check_url(value)
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        parsed = urlparse(str(value))
+        if parsed.scheme not in ("redis", "rediss", "unix") or not (parsed.netloc or parsed.path):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL (e.g. redis://localhost:6379/0)")
+        return str(value)
 
     @field_validator("webhook_url", mode="before")
     @classmethod

@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot
-from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.conversation.assistant import Assistant
 from bot.delivery import users
 from bot.i18n import gettext
 from bot.languages import DEFAULT_LANG, as_lang
+from bot.telegram.cluster import Hit, LocalWindow, SeenUpdates, Window
 
 
 class UserLocaleMiddleware(I18nMiddleware):
@@ -41,16 +40,15 @@ class UserLocaleMiddleware(I18nMiddleware):
 
 
 class ThrottlingMiddleware(BaseMiddleware):
-    """Drop a user's updates beyond ``limit`` per ``period`` seconds, warning once.
+    """Drop a user's updates beyond the window's limit (10 in 10 seconds), warning once.
 
-    Register it after :class:`UserLocaleMiddleware` so the warning is in the user's language.
+    The count is kept in this process, or shared by all processes (Redis); see
+    :mod:`bot.telegram.cluster`. Register it after :class:`UserLocaleMiddleware` so the warning
+    is in the user's language.
     """
 
-    def __init__(self, limit: int = 10, period: float = 10.0) -> None:
-        self.limit = limit
-        self.period = period
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+    def __init__(self, window: Window | None = None) -> None:
+        self.window = window or LocalWindow()
 
     async def __call__(
         self,
@@ -61,21 +59,12 @@ class ThrottlingMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        now = time.monotonic()
-        stamps = self._seen.setdefault(user.id, deque())
-        while stamps and now - stamps[0] > self.period:
-            stamps.popleft()
-        if len(stamps) >= self.limit:
-            if user.id not in self._warned:
-                self._warned.add(user.id)
-                await self._warn(event, data.get("lang") or DEFAULT_LANG)
-            return None
-        self._warned.discard(user.id)
-        stamps.append(now)
-        if len(self._seen) > 10_000:  # forget idle users so memory stays bounded
-            for uid in [u for u, s in self._seen.items() if not s or now - s[-1] > self.period]:
-                del self._seen[uid]
-        return await handler(event, data)
+        hit = await self.window.hit(user.id)
+        if hit is Hit.PASS:
+            return await handler(event, data)
+        if hit is Hit.WARN:
+            await self._warn(event, data.get("lang") or DEFAULT_LANG)
+        return None
 
     async def _warn(self, event: TelegramObject, lang: str) -> None:
         text = gettext("Too many messages at once. Please wait a few seconds.", lang)  # type: ignore[arg-type]
@@ -116,5 +105,23 @@ class GroupMannersMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if isinstance(event, Message) and not await addressed_to_bot(event, data["bot"]):
+            return None
+        return await handler(event, data)
+
+
+class RepeatedUpdateMiddleware(BaseMiddleware):
+    """Handle each update once: Telegram sends a webhook update again when it thinks the first
+    delivery failed, and behind a load balancer the repeat may reach another worker."""
+
+    def __init__(self, seen: SeenUpdates) -> None:
+        self.seen = seen
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Update) and not await self.seen.first(event.update_id):
             return None
         return await handler(event, data)

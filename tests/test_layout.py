@@ -24,9 +24,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "bot.telegram.sender",
         "bot.telegram.scheduler",
         "bot.telegram.fsm_storage",
+        "bot.telegram.cluster",
+        "bot.telegram.redis_cluster",
     ),
     ("handlers",),
-    ("bot.telegram.app", "bot.telegram.console", "bot.telegram"),
+    ("bot.telegram.app", "bot.telegram.console", "bot.telegram.content_sync", "bot.telegram"),
     ("bot.cli",),
     ("bot.__main__",),
 )

@@ -321,7 +321,7 @@ async def test_stop_between_sends_loses_nothing(scheduled: Assistant) -> None:
     assert sorted(delivered(session) + delivered(rest)) == [1, 2, 3, 4]
 
 
-def test_rate_limiter_spacing() -> None:
+async def test_rate_limiter_spacing() -> None:
     now = [0.0]
     limiter = RateLimiter(per_second=30, per_chat_seconds=1.0, clock=lambda: now[0])
     starts = [limiter._reserve(chat) for chat in range(60)]  # 60 chats at once
@@ -329,7 +329,7 @@ def test_rate_limiter_spacing() -> None:
     assert all(b - a == pytest.approx(1 / 30) for a, b in itertools.pairwise(starts))
     now[0] = 10.0
     assert limiter._reserve(1) == 0 and limiter._reserve(1) == pytest.approx(1.0)  # same chat: 1/s
-    limiter.pause(5)
+    await limiter.pause(5)
     assert limiter._reserve(2) == pytest.approx(5.0)
 
 

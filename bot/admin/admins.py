@@ -26,6 +26,10 @@ class Admins:
             self._added = frozenset(r[0] for r in self.db.execute("SELECT user_id FROM admins"))
         return self.owners | self._added
 
+    def forget_cached(self) -> None:
+        """Read the admins again on next use (another process may have changed them)."""
+        self._added = None
+
     def is_owner(self, user_id: int) -> bool:
         """True for the users listed in ADMIN_IDS."""
         return user_id in self.owners

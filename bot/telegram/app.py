@@ -12,6 +12,7 @@ import logging
 import secrets
 import signal
 
+import sqlite_utils
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -27,19 +28,31 @@ from bot.config import Settings
 from bot.conversation.assistant import Assistant
 from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
+from bot.telegram.cluster import Cluster, local_cluster
 from bot.telegram.command_menus import commands, set_admin_menu
-from bot.telegram.fsm_storage import SQLiteStorage
+from bot.telegram.content_sync import follow_changes
 from bot.telegram.scheduler import Digests, run_scheduler
 from handlers import setup_routers
-from handlers.middlewares import GroupMannersMiddleware, ThrottlingMiddleware, UserLocaleMiddleware
+from handlers.middlewares import (
+    GroupMannersMiddleware,
+    RepeatedUpdateMiddleware,
+    ThrottlingMiddleware,
+    UserLocaleMiddleware,
+)
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool = True) -> Dispatcher:
-    """A dispatcher with the assistant injected, i18n, throttling and every router."""
-    dp = Dispatcher(storage=SQLiteStorage(assistant.db))  # conversations survive a restart
+def create_dispatcher(
+    assistant: Assistant, settings: Settings, throttle: bool = True, cluster: Cluster | None = None
+) -> Dispatcher:
+    """A dispatcher with the assistant injected, i18n, throttling and every router; what it
+    shares with other processes comes from ``cluster`` (default: alone, or Redis when
+    ``REDIS_URL`` is set)."""
+    cluster = cluster or open_cluster(assistant.db, settings)
+    dp = Dispatcher(storage=cluster.storage, events_isolation=cluster.isolation)
+    dp["cluster"] = cluster
     dp["assistant"] = assistant
     dp["directory"] = CandidateDirectory(assistant.db)
     dp["missions"] = MissionDirectory(assistant.db)
@@ -51,25 +64,45 @@ def create_dispatcher(assistant: Assistant, settings: Settings, throttle: bool =
     dp.edited_message.outer_middleware(manners)
     UserLocaleMiddleware(i18n, assistant).setup(dp)
     if throttle:
-        throttling = ThrottlingMiddleware()
+        throttling = ThrottlingMiddleware(cluster.window)
         dp.message.outer_middleware(throttling)
         dp.edited_message.outer_middleware(throttling)
         dp.callback_query.outer_middleware(throttling)
     dp.include_router(setup_routers())
-    _run_reminders_while_up(dp, assistant, settings)
+    _run_background_while_up(dp, assistant, settings, cluster)
     return dp
 
 
-def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Settings) -> None:
-    """Start the reminder scheduler when polling or the webhook starts; stop it with them."""
+def open_cluster(db: sqlite_utils.Database, settings: Settings) -> Cluster:
+    """What the processes share: through Redis when ``REDIS_URL`` is set, else nothing (alone)."""
+    if settings.redis_url is None:
+        return local_cluster(db, settings)
+    from bot.telegram.redis_cluster import redis_cluster  # redis is imported only when used
+
+    return redis_cluster(settings)
+
+
+def _run_background_while_up(
+    dp: Dispatcher, assistant: Assistant, settings: Settings, cluster: Cluster
+) -> None:
+    """While polling or the webhook runs: the scheduler (in the process holding its lease) and
+    the follower of other processes' content changes; stopped with them."""
     tasks: list[asyncio.Task] = []
     wakeup = dp["outbox_wakeup"] = asyncio.Event()  # set it to send queued messages now
 
     async def start(bot: Bot) -> None:
-        interval, rate = settings.reminder_interval_seconds, settings.send_rate_per_second
         digests = Digests(admins=dp["admins"].all, stale_after_days=settings.stale_after_days)
-        task = run_scheduler(bot, assistant.db, interval, rate, wakeup, digests)
-        tasks.append(asyncio.create_task(task))
+        scheduler = run_scheduler(
+            bot,
+            assistant.db,
+            settings.reminder_interval_seconds,
+            cluster.limiter,
+            wakeup,
+            digests,
+            cluster.lease,
+        )
+        tasks.append(asyncio.create_task(scheduler))
+        tasks.append(asyncio.create_task(follow_changes(dp)))
 
     async def stop() -> None:
         while tasks:
@@ -77,6 +110,8 @@ def _run_reminders_while_up(dp: Dispatcher, assistant: Assistant, settings: Sett
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await cluster.lease.release()  # another process takes the scheduler over at once
+        await cluster.close()
 
     dp.startup.register(start)
     dp.shutdown.register(stop)
@@ -160,6 +195,7 @@ async def run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
         log.info("Webhook set to %s", url)
 
     dp.startup.register(on_startup)
+    dp.update.outer_middleware(RepeatedUpdateMiddleware(dp["cluster"].seen_updates))  # Telegram's retries
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=WEBHOOK_PATH)
     setup_application(app, dp, bot=bot)

@@ -22,7 +22,8 @@ from bot.admin import digest
 from bot.calendar.votes import KAZAKHSTAN
 from bot.delivery import broadcasts, outbox, reminders, users
 from bot.languages import DEFAULT_LANG
-from bot.telegram.sender import DeliveryReport, RateLimiter, deliver
+from bot.telegram.cluster import Lease, LocalLease
+from bot.telegram.sender import DeliveryReport, SendLimiter, deliver
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class Digests:
 
 
 async def run_once(
-    bot: Bot, db: sqlite_utils.Database, limiter: RateLimiter, digests: Digests | None = None
+    bot: Bot, db: sqlite_utils.Database, limiter: SendLimiter, digests: Digests | None = None
 ) -> DeliveryReport:
     """Queue due reminders (and today's admin digests), and deliver everything due in the outbox."""
     now = datetime.now(UTC)
@@ -83,21 +84,34 @@ async def run_scheduler(
     bot: Bot,
     db: sqlite_utils.Database,
     interval: float,
-    per_second: float,
+    limiter: SendLimiter,
     wakeup: asyncio.Event,
     digests: Digests | None = None,
+    lease: Lease | None = None,
 ) -> None:
     """Run :func:`run_once` every ``interval`` seconds (or as soon as ``wakeup`` is set) until
-    cancelled."""
-    recovered = outbox.recover(db)
-    if recovered:
-        log.warning("%d messages were being sent when the bot stopped; not resending them", recovered)
-    limiter = RateLimiter(per_second=per_second)
+    cancelled, while this process holds ``lease`` (several processes: exactly one runs it)."""
+    lease = lease or LocalLease()
+    leading = False
     while True:
         try:
-            await run_once(bot, db, limiter, digests)
+            if await lease.hold():
+                if not leading:
+                    leading = True
+                    _recover(db)
+                await run_once(bot, db, limiter, digests)
+            elif leading:
+                leading = False
+                log.warning("Another process runs the scheduler now")
         except Exception:
             log.exception("Reminder round failed; trying again in %s s", interval)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wakeup.wait(), interval)
         wakeup.clear()
+
+
+def _recover(db: sqlite_utils.Database) -> None:
+    """On taking the scheduler over: what the last holder left half-sent is not resent."""
+    recovered = outbox.recover(db)
+    if recovered:
+        log.warning("%d messages were being sent when the bot stopped; not resending them", recovered)

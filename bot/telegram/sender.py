@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import sqlite_utils
 from aiogram import Bot
@@ -29,6 +30,18 @@ from bot.delivery.outbox import Outgoing
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SERVER_ERROR_DELAY = 30.0  # seconds before retrying after a 5xx, times the attempt number
+
+
+class SendLimiter(Protocol):
+    """Spaces the outbox's sends (in memory, or shared by several processes through Redis)."""
+
+    async def wait(self, chat_id: int) -> None:
+        """Return when a message to ``chat_id`` may be sent."""
+        ...
+
+    async def pause(self, seconds: float) -> None:
+        """Hold every send for ``seconds`` (Telegram's ``retry_after``)."""
+        ...
 
 
 class RateLimiter:
@@ -68,7 +81,7 @@ class RateLimiter:
             if self._clock() >= self._paused_until:
                 return
 
-    def pause(self, seconds: float) -> None:
+    async def pause(self, seconds: float) -> None:
         """Hold every send for ``seconds`` (Telegram's ``retry_after``)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
@@ -97,7 +110,7 @@ async def deliver(
     bot: Bot,
     db: sqlite_utils.Database,
     render: Render,
-    limiter: RateLimiter,
+    limiter: SendLimiter,
     on_blocked: OnBlocked,
     workers: int = 8,
     batch: int = 1000,
@@ -131,7 +144,7 @@ async def _send_one(
     db: sqlite_utils.Database,
     message: Outgoing,
     render: Render,
-    limiter: RateLimiter,
+    limiter: SendLimiter,
     on_blocked: OnBlocked,
     report: DeliveryReport,
 ) -> None:
@@ -155,7 +168,7 @@ async def _send_one(
             await bot.send_message(message.user_id, text)
         except TelegramRetryAfter as exc:
             outbox.release(db, message.id, exc.retry_after, "429 retry_after")
-            limiter.pause(exc.retry_after)
+            await limiter.pause(exc.retry_after)
             report.retried += 1
             continue
         except TelegramForbiddenError as exc:  # blocked by the user, or the account is gone
