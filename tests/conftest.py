@@ -75,3 +75,12 @@ def people(assistant: Assistant, bot: Bot, session: LocalSession):
         return LocalChat(dp, bot, session, user_id=user_id, language_code="ru")
 
     return chat
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real, empty redis-server of this test's own (see tests/redis_server.py)."""
+    from tests.redis_server import running_redis
+
+    with running_redis(tmp_path) as url:
+        yield url

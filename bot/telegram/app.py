@@ -30,7 +30,7 @@ from bot.i18n import DOMAIN, LOCALES_DIR, gettext
 from bot.languages import DEFAULT_LANG, LANGS, Lang
 from bot.telegram.cluster import Cluster, local_cluster
 from bot.telegram.command_menus import commands, set_admin_menu
-from bot.telegram.content_sync import follow_changes
+from bot.telegram.content_sync import follow_changes, mark_loaded
 from bot.telegram.scheduler import Digests, run_scheduler
 from handlers import setup_routers
 from handlers.middlewares import (
@@ -54,6 +54,7 @@ def create_dispatcher(
     dp = Dispatcher(storage=cluster.storage, events_isolation=cluster.isolation)
     dp["cluster"] = cluster
     dp["assistant"] = assistant
+    mark_loaded(dp)  # before the content is read: a change made meanwhile is followed
     dp["directory"] = CandidateDirectory(assistant.db)
     dp["missions"] = MissionDirectory(assistant.db)
     dp["settings"] = settings

@@ -59,14 +59,21 @@ async def refresh(dp: Dispatcher, parts: set[str]) -> None:
         dp["outbox_wakeup"].set()  # a broadcast started elsewhere: the scheduler's holder sends it
 
 
+def mark_loaded(dp: Dispatcher) -> None:
+    """Note how far the audit log went when the dispatcher's content was read."""
+    dp["audit_seen"] = audit.last_id(dp["assistant"].db)
+
+
 async def follow_changes(dp: Dispatcher, every: float = EVERY_SECONDS) -> None:
-    """Refresh what changed, from the audit log, every ``every`` seconds until cancelled."""
+    """Refresh what changed since :func:`mark_loaded`, from the audit log, every ``every``
+    seconds until cancelled."""
     db = dp["assistant"].db
-    seen = audit.last_id(db)
+    seen = dp["audit_seen"]
     while True:
         await asyncio.sleep(every)
         try:
             seen, actions = audit.actions_since(db, seen)
+            dp["audit_seen"] = seen
             parts = parts_changed(actions)
             if parts:
                 log.info(
