@@ -59,9 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 def _open(settings: Settings) -> Assistant:
     """The assistant over the configured database (imports kept lazy for a fast CLI)."""
     from bot.conversation.assistant import Assistant
-    from bot.db import open_database
+    from bot.db import open_database, startup_lock
 
-    return Assistant(open_database(settings.database_path))
+    with startup_lock(settings.database_path):  # several workers may start at once
+        return Assistant(open_database(settings.database_path))
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:

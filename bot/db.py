@@ -7,8 +7,10 @@ on start without losing data.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -366,6 +368,23 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             db["_migrations"].insert({"name": name, "applied_at": utcnow()})
         applied.append(name)
     return applied
+
+
+@contextlib.contextmanager
+def startup_lock(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive lock beside the database file while a process migrates and seeds it,
+    so several workers started at once on a new database do it one after the other."""
+    if str(path) == ":memory:":
+        yield
+        return
+    lock_path = Path(f"{path}.startup-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:

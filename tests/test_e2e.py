@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,34 +13,11 @@ import aiohttp
 from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
 from bot.delivery import reminders
+from tests.e2e_process import free_port, start_bot, stop_bot
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "E" * 35
-
-
-async def _start_bot(tmp_path: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    """Start ``python -m bot`` as a real process with ``env``, output captured."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def _stop(proc: asyncio.subprocess.Process, sig: signal.Signals) -> str:
-    """Stop the bot with ``sig`` (killing it after 20 s) and return its output."""
-    if proc.returncode is None:
-        proc.send_signal(sig)
-    try:
-        return (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
-    except TimeoutError:
-        proc.kill()
-        return (await proc.communicate())[0].decode()
 
 
 async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
@@ -57,7 +32,7 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("WEBHOOK_URL", None)
-    proc = await _start_bot(tmp_path, env)
+    proc = await start_bot(tmp_path, env)
     try:
         # Start-up: profile per language, then polling.
         commands = await api.wait_for("setMyCommands", 4)
@@ -78,22 +53,16 @@ async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
         assert "20:00" in answer_kk["text"] and "Дереккөз" in answer_kk["text"]
         assert api.tokens == {TOKEN}  # the bot used the configured server, nothing else
     finally:
-        output = await _stop(proc, signal.SIGINT)
+        output = await stop_bot(proc, signal.SIGINT)
         await api.stop()
     assert proc.returncode == 0, output
     assert "Traceback" not in output, output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> None:
     api = FakeBotAPI()
     await api.start()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "BOT_TOKEN": TOKEN,
@@ -105,7 +74,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         "DATABASE_PATH": str(tmp_path / "hook.db"),
         "PYTHONPATH": str(ROOT),
     }
-    proc = await _start_bot(tmp_path, env)
+    proc = await start_bot(tmp_path, env)
     update = {
         "update_id": 1,
         "message": {
@@ -136,7 +105,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         (answer,) = await api.wait_for("sendMessage", 1)
         assert answer["chat_id"] == "778" and "Sumber" in answer["text"]
     finally:
-        output = await _stop(proc, signal.SIGTERM)
+        output = await stop_bot(proc, signal.SIGTERM)
         await api.stop()
     assert proc.returncode == 0, output
     assert "Traceback" not in output, output
@@ -177,19 +146,19 @@ async def test_reminders_are_sent_once_across_a_restart(tmp_path: Path) -> None:
     env.pop("WEBHOOK_URL", None)
     outputs = []
     try:
-        proc = await _start_bot(tmp_path, env)
+        proc = await start_bot(tmp_path, env)
         try:
             sends = await api.wait_for("sendMessage", 2)
         finally:
-            outputs.append(await _stop(proc, signal.SIGINT))
+            outputs.append(await stop_bot(proc, signal.SIGINT))
         reminder = next(s for s in sends if s["chat_id"] == "888")  # 999 got a 403
         assert "Еске салу" in reminder["text"] and "ертең" in reminder["text"]
-        proc = await _start_bot(tmp_path, env)  # restarted: several scheduler rounds run
+        proc = await start_bot(tmp_path, env)  # restarted: several scheduler rounds run
         try:
             await api.wait_for("setMyCommands", 8)
             await asyncio.sleep(2)
         finally:
-            outputs.append(await _stop(proc, signal.SIGINT))
+            outputs.append(await stop_bot(proc, signal.SIGINT))
     finally:
         await api.stop()
     every_send = await api.wait_for("sendMessage", 0)

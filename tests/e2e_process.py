@@ -1,0 +1,40 @@
+"""Running ``python -m bot`` as a real process for the end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import sys
+from pathlib import Path
+
+
+async def start_bot(cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """Start ``python -m bot`` as a real process with ``env``, output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def stop_bot(proc: asyncio.subprocess.Process, sig: signal.Signals) -> str:
+    """Stop the bot with ``sig`` (killing it after 20 s) and return its output."""
+    if proc.returncode is None:
+        proc.send_signal(sig)
+    try:
+        return (await asyncio.wait_for(proc.communicate(), 20))[0].decode()
+    except TimeoutError:
+        proc.kill()
+        return (await proc.communicate())[0].decode()
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on (now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
