@@ -186,3 +186,20 @@ async def test_content_changed_by_another_process_is_followed(tmp_path: Path) ->
     finally:
         follower.cancel()
         elsewhere.close()
+
+
+async def test_without_redis_voters_are_still_answered_and_nothing_is_sent_twice() -> None:
+    from tests.e2e_process import free_port
+
+    down = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=0.2)
+    try:
+        assert await RedisWindow(down, "t", 1, 10.0).hit(1) is Hit.PASS  # the flood check lets it through
+        assert await RedisSeenUpdates(down, "t").first(1) is True
+        lease = RedisLease(down, "t:lease")
+        assert await lease.hold() is False  # no scheduler round: nothing sent twice
+        limiter = RedisRateLimiter(down, "t", per_second=1000, per_chat_seconds=0)
+        await asyncio.wait_for(limiter.wait(5), 2)  # spaced by this process alone
+        await limiter.pause(0)
+        await lease.release()
+    finally:
+        await down.aclose()
