@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.methods import SendMessage
 from redis.asyncio import Redis
 
@@ -136,7 +137,7 @@ async def test_a_conversation_goes_on_in_another_process(tmp_path: Path, redis_u
     session = LocalSession()
     bot = Bot("42:TEST-TOKEN", session=session)
     dp_first, dp_second = _dispatcher(first, redis_url), _dispatcher(second, redis_url)
-    assert type(dp_first.storage).__name__ == "RedisStorage"
+    assert isinstance(dp_first.storage, RedisStorage)
     owner_first = LocalChat(dp_first, bot, session, user_id=OWNER, language_code="ru")
     owner_second = LocalChat(dp_second, bot, session, user_id=OWNER, language_code="ru")
     await owner_first.send("/broadcast")  # asks for the Kazakh text
@@ -203,3 +204,19 @@ async def test_without_redis_voters_are_still_answered_and_nothing_is_sent_twice
         await lease.release()
     finally:
         await down.aclose()
+
+
+async def test_a_voter_is_answered_while_redis_is_down(assistant: Assistant) -> None:
+    from tests.e2e_process import free_port
+
+    settings = load_settings(bot_token=TOKEN, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    dp = create_dispatcher(assistant, settings)  # throttled, as in production
+    session = LocalSession()
+    voter = LocalChat(dp, Bot("42:TEST-TOKEN", session=session), session, user_id=77, language_code="ru")
+    replies = [
+        r
+        for r in await voter.send("Во сколько открываются избирательные участки?")
+        if isinstance(r, SendMessage)
+    ]
+    assert len(replies) == 1 and "07:00" in replies[0].text
+    await dp["cluster"].close()

@@ -20,10 +20,13 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import AsyncIterator
+from typing import Any
 
-from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 
 from bot.config import Settings
 from bot.telegram.cluster import MESSAGES_PER_WINDOW, WINDOW_SECONDS, Cluster, Hit, fsm_key_builder
@@ -88,6 +91,71 @@ local until_ms = math.max(tonumber(redis.call('GET', KEYS[1]) or 0), now + tonum
 redis.call('SET', KEYS[1], until_ms, 'PX', math.max(1, until_ms - now))
 return until_ms - now
 """
+
+
+class FailSoftRedisStorage(RedisStorage):
+    """aiogram's RedisStorage that reads "no conversation" while Redis cannot be reached
+    (aiogram reads the state of every update), so voters are still answered; a conversation
+    that needs its state fails until Redis is back."""
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        """The conversation's state; None while Redis is unreachable."""
+        try:
+            return await super().get_state(key)
+        except RedisError as exc:
+            log.warning("Conversation state unknown, Redis unavailable: %s", exc)
+            return None
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        """The conversation's data; empty while Redis is unreachable."""
+        try:
+            return await super().get_data(key)
+        except RedisError as exc:
+            log.warning("Conversation data unknown, Redis unavailable: %s", exc)
+            return {}
+
+
+class FailSoftIsolation(RedisEventIsolation):
+    """One update at a time per user across processes (a Redis lock); while Redis cannot be
+    reached, at least within this process."""
+
+    def __init__(self, redis: Redis, key_builder: DefaultKeyBuilder, seconds: int = LOCK_SECONDS) -> None:
+        super().__init__(redis=redis, key_builder=key_builder, lock_kwargs={"timeout": seconds})
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}  # lock, users; dropped when unused
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        """Hold the user's lock while their update is handled."""
+        name = self.key_builder.build(key, "lock")
+        shared = self.redis.lock(name=name, **self.lock_kwargs)
+        try:
+            acquired = await shared.acquire()
+        except RedisError as exc:
+            log.warning("Per-user lock held in this process only, Redis unavailable: %s", exc)
+            acquired = False
+        if not acquired:
+            async with self._local_lock(name):
+                yield
+            return
+        try:
+            yield
+        finally:
+            with contextlib.suppress(RedisError, LockError):  # expired after LOCK_SECONDS, or Redis gone
+                await shared.release()
+
+    @contextlib.asynccontextmanager
+    async def _local_lock(self, name: str) -> AsyncIterator[None]:
+        lock, users = self._local.get(name, (asyncio.Lock(), 0))
+        self._local[name] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._local[name]
+            if users == 1:
+                del self._local[name]
+            else:
+                self._local[name] = (lock, users - 1)
 
 
 class RedisWindow:
@@ -214,11 +282,13 @@ def redis_cluster(settings: Settings) -> Cluster:
     url = settings.redis_url.get_secret_value()
     bot_id = settings.bot_token.get_secret_value().split(":", 1)[0]
     prefix = f"{PREFIX}:{bot_id}"
-    redis = Redis.from_url(url)  # leases, counters, rates; the storage has its own connections
-    storage = RedisStorage.from_url(url, key_builder=fsm_key_builder())
+    timeouts = {"socket_connect_timeout": 2, "socket_timeout": 5}  # an unreachable Redis fails fast
+    redis = Redis.from_url(url, **timeouts)  # leases, counters, rates; the storage has its own connections
+    keys = fsm_key_builder()
+    storage = FailSoftRedisStorage.from_url(url, connection_kwargs=timeouts, key_builder=keys)
     return Cluster(
         storage=storage,
-        isolation=storage.create_isolation(lock_kwargs={"timeout": LOCK_SECONDS}),
+        isolation=FailSoftIsolation(storage.redis, keys),
         window=RedisWindow(redis, prefix, MESSAGES_PER_WINDOW, WINDOW_SECONDS),
         lease=RedisLease(redis, f"{prefix}:lease:scheduler"),
         limiter=RedisRateLimiter(redis, prefix, settings.send_rate_per_second),
