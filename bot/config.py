@@ -6,12 +6,22 @@ that names the variable, never a traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def cache_dir() -> Path:
+    """Where built models and indexes are kept: SAYLAU_MODEL_CACHE, else ~/.cache/saylau."""
+    base = os.environ.get("SAYLAU_MODEL_CACHE")
+    if base:
+        return Path(base)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saylau"
+
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "saylau.db"

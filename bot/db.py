@@ -396,6 +396,7 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
+    db.execute("PRAGMA synchronous = NORMAL")
     migrate(db)
     return db
 

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.conversation.assistant import Assistant
 from bot.languages import Lang
+from handlers.filters import on_loop
 from handlers.keyboards import main_menu
 
 
@@ -23,7 +24,7 @@ def router() -> Router:
     """Build the catch-all router; include it last."""
     r = Router(name="fallback")
 
-    r.message(F.text.startswith("/"))(unknown_command_reply)
+    r.message(on_loop(F.text.startswith("/")))(unknown_command_reply)
 
     @r.message()
     async def not_text(message: Message, assistant: Assistant, lang: Lang) -> None:

@@ -1,6 +1,13 @@
-"""Inline keyboards. Labels are translated eagerly (lazy strings fail validation)."""
+"""Inline keyboards. Labels are translated eagerly (lazy strings fail validation).
+
+The keyboards shown most (main menu, answer, "did you mean") are built once per language and
+content and then reused: aiogram's types are frozen, and building one is a dozen pydantic
+models, a fifth of a simple update's time (benchmarks/bench_dispatch.py).
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -39,10 +46,15 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 def main_menu(assistant: Assistant, lang: Lang) -> InlineKeyboardMarkup:
     """The main menu in ``lang``: every topic is two taps away."""
+    return _main_menu(lang, bool(section_topics(MORE, assistant.entries)))
+
+
+@lru_cache(maxsize=16)
+def _main_menu(lang: Lang, with_more: bool) -> InlineKeyboardMarkup:
     titles = section_titles(lang)
     kb = Keyboard()
     sections = ["dates", "local", "vote", "abroad", "candidates", "ask", "about"]
-    if section_topics(MORE, assistant.entries):
+    if with_more:
         sections.append(MORE)
     sections.append("language")
     for section in sections:
@@ -63,6 +75,7 @@ def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKe
     return kb.as_markup()
 
 
+@lru_cache(maxsize=512)
 def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
     """Helpful / not helpful under an answer, and the menu, in the answer's language."""
     kb = Keyboard()
@@ -77,9 +90,14 @@ def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
 
 def suggestions_keyboard(assistant: Assistant, topics: tuple[str, ...], lang: Lang) -> InlineKeyboardMarkup:
     """ "Did you mean" buttons (titles in the question's language) and "none of these"."""
+    return _suggestions(tuple((t, assistant.entries[t].titles[lang]) for t in topics[:3]), lang)
+
+
+@lru_cache(maxsize=512)
+def _suggestions(titled: tuple[tuple[str, str], ...], lang: Lang) -> InlineKeyboardMarkup:
     kb = Keyboard()
-    for topic in topics[:3]:
-        kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
+    for topic, title in titled:
+        kb.button(text=title, callback_data=TopicCB(topic=topic, lang=lang))
     kb.button(text="✖️ " + gettext("None of these", lang), callback_data=NoneOfTheseCB(lang=lang))
     kb.adjust(1)
     return kb.as_markup()

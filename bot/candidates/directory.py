@@ -145,7 +145,10 @@ class CandidateDirectory:
         self.areas = {row["id"]: row for row in self.db["areas"].rows}
         self.parties = {row["id"]: row for row in self.db["parties"].rows}
         self.elections = {row["id"]: row for row in self.db["elections"].rows}
-        self._area_keys = self._area_aliases()
+        self._area_keys: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+        for alias in self._area_aliases():  # by first word: a message word starts with it
+            self._area_keys.setdefault(alias[0][0], []).append(alias)
+        self._area_first_lengths = sorted({len(first) for first in self._area_keys})
         self._party_keys = {
             key(name): pid
             for pid, row in self.parties.items()
@@ -255,27 +258,37 @@ class CandidateDirectory:
             self._names = NameIndex((cid, f"{nkey} {name_key(latin or '')}") for cid, nkey, latin in rows)
         return self._names
 
-    def search_names(self, query: str, limit: int = 20) -> list[tuple[Candidate, float]]:
-        """Candidates whose name matches ``query`` in any script, best first."""
-        found = []
-        for cid, score in self.name_index().search(query, limit):
-            candidate = self.candidate(cid)
-            if candidate is not None:
-                found.append((candidate, score))
-        return found
+    def search_names(
+        self, query: str, limit: int = 20, min_score: float = 0.0
+    ) -> list[tuple[Candidate, float]]:
+        """Candidates whose name matches ``query`` (at least ``min_score``) in any script, best first.
+
+        The matches are read in one query, and only those good enough: most messages a voter
+        types are no name at all, or match names too loosely to be taken for one.
+        """
+        hits = [(cid, score) for cid, score in self.name_index().search(query, limit) if score >= min_score]
+        if not hits:
+            return []
+        marks = ",".join("?" * len(hits))
+        rows = self.db.execute(_CANDIDATE_SQL + f" WHERE c.id IN ({marks})", [cid for cid, _ in hits])
+        by_id = {row[0]: _candidate(row) for row in rows}
+        return [(by_id[cid], score) for cid, score in hits if cid in by_id]
 
     def find_area(self, text: str) -> str | None:
         """The area a question names ("кандидаты в Жетысу", "Алматы облысының ...")."""
         words = key(text).split()
         wants_region = any(w.startswith(_AREA_WORDS) for w in words)
         best: tuple[int, bool, str] | None = None
-        for alias, area_id, is_region in self._area_keys:
-            n = len(alias)
-            for i in range(len(words) - n + 1):
-                if all(words[i + j].startswith(alias[j]) for j in range(n)):
-                    rank = (n, is_region == wants_region, area_id)
-                    if best is None or rank > best:
-                        best = rank
+        for i, word in enumerate(words):
+            for length in self._area_first_lengths:
+                if length > len(word):
+                    break
+                for alias, area_id, is_region in self._area_keys.get(word[:length], ()):
+                    n = len(alias)
+                    if i + n <= len(words) and all(words[i + j].startswith(alias[j]) for j in range(1, n)):
+                        rank = (n, is_region == wants_region, area_id)
+                        if best is None or rank > best:
+                            best = rank
         return best[2] if best else None
 
     def find_party(self, text: str) -> str | None:
@@ -385,7 +398,7 @@ def route_text(
     words = name_key(text).split()
     if 1 <= len(words) <= 4 and not about_candidates:
         needed = 0.999 if faq_confident else SURE_SINGLE_WORD if len(words) == 1 else SURE_NAME
-        hits = [c for c, score in directory.search_names(text) if score >= needed]
+        hits = [c for c, _ in directory.search_names(text, min_score=needed)]
         if hits:
             return CandidateQuery("names", text, tuple(hits))
     return None

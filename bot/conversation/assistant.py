@@ -30,6 +30,7 @@ from bot.faq.entries import (
     reload_faq,
 )
 from bot.faq.matcher import REJECT, FaqMatcher, Thresholds
+from bot.faq.stats import QuestionTally
 from bot.faq.training import OUT_OF_SCOPE, TRAINING_DIR, load_examples
 from bot.languages import DEFAULT_LANG, Lang
 from bot.text.langdetect import LanguageDetector
@@ -161,6 +162,7 @@ class Assistant:
         self.training_dir = training_dir
         self.model_cache = model_cache
         self._generation = 0  # counts refreshes, so that a slower, older build never wins
+        self.question_tally = QuestionTally(db)  # anonymous counts for /stats, written every few s
         ensure_seeded(db, faq_dir)
         ensure_reference_data(db)
         self.refresh()

@@ -40,7 +40,7 @@ from bot.conversation.replies import (
     Suggestions,
     Unknown,
 )
-from bot.faq import feedback, stats
+from bot.faq import feedback
 from bot.languages import DEFAULT_LANG, Lang
 from bot.text.normalize import has_letters, key, normalize
 
@@ -150,6 +150,6 @@ def record(knowledge: Knowledge, text: str, reply: Reply) -> None:
         return
     db = knowledge.assistant.db
     lang = reply.detected or reply.lang
-    stats.count_question(db, lang, reply.topic)
+    knowledge.assistant.question_tally.add(lang, reply.topic)
     if reply.kind == "unknown":
         feedback.record_unanswered(db, text, lang, "no_match")

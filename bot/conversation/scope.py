@@ -10,12 +10,29 @@ country is named right beside the election ("umur milih di pemilu Indonesia").
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.text.normalize import key
 
+SHORTEST_PREFIX = 4  # shorter words ("сша", "мэр", "kpu") must be whole words
 
-def _prefixes(words: str) -> tuple[str, ...]:
-    return tuple(key(w) for w in words.split())
+
+@dataclass(frozen=True)
+class _Prefixes:
+    """Folded words a message word may be (``whole``) or start with (``starts``, 4+ letters)."""
+
+    whole: frozenset[str]
+    starts: frozenset[str]
+    lengths: tuple[int, ...]  # the lengths in ``starts``
+
+    def matches(self, word: str) -> bool:
+        return word in self.whole or any(word[:n] in self.starts for n in self.lengths if n <= len(word))
+
+
+def _prefixes(words: str) -> _Prefixes:
+    folded = {key(w) for w in words.split()}
+    starts = frozenset(w for w in folded if len(w) >= SHORTEST_PREFIX)
+    return _Prefixes(frozenset(folded), starts, tuple(sorted({len(w) for w in starts})))
 
 
 # Folded prefixes of words for elections and elected offices.
@@ -43,11 +60,8 @@ VOTING_WORDS = _prefixes(
 )
 
 
-SHORTEST_PREFIX = 4  # shorter words ("сша", "мэр", "kpu") must be whole words
-
-
-def _has(words: list[str], prefixes: tuple[str, ...]) -> bool:
-    return any(w == p or (len(p) >= SHORTEST_PREFIX and w.startswith(p)) for w in words for p in prefixes)
+def _has(words: list[str], prefixes: _Prefixes) -> bool:
+    return any(prefixes.matches(w) for w in words)
 
 
 def _country_beside_election(text: str, countries_named: Callable[[str], list[str]]) -> bool:

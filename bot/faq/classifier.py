@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.config import cache_dir
 from bot.text.normalize import key
 
 MODEL_VERSION = "1"  # bump when features or training change: old cache files are ignored
@@ -36,14 +37,7 @@ MIN_DF = 2  # features of one phrasing only are left out: half the size, same ac
 CACHE_KEPT = 3  # model files kept in the cache (each edit of the FAQ trains a new one)
 
 
-def _default_cache() -> Path:
-    base = os.environ.get("SAYLAU_MODEL_CACHE")
-    if base:
-        return Path(base)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "saylau"
-
-
-DEFAULT_CACHE = _default_cache()  # SAYLAU_MODEL_CACHE, else ~/.cache/saylau
+DEFAULT_CACHE = cache_dir()  # SAYLAU_MODEL_CACHE, else ~/.cache/saylau
 
 
 def text_features(folded: str) -> Counter[str]:

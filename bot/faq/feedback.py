@@ -24,9 +24,11 @@ def record_unanswered(
     text = text.strip()[:MAX_STORED_CHARS]
     if not text:
         return
-    db["unanswered"].insert(
-        {"text": text, "lang": lang, "reason": reason, "topic": topic, "created_at": utcnow()}
-    )
+    with db.atomic():  # plain SQL: sqlite-utils' insert first reads the schema, three queries more
+        db.execute(
+            "INSERT INTO unanswered (text, lang, reason, topic, created_at) VALUES (?, ?, ?, ?, ?)",
+            [text, lang, reason, topic, utcnow()],
+        )
 
 
 def record_vote(db: sqlite_utils.Database, topic: str, lang: str, helpful: bool) -> None:

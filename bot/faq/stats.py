@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,6 +13,7 @@ import sqlite_utils
 from bot.text.normalize import key
 
 UNANSWERED = ""  # the topic under which questions without an answer are counted
+MAX_PENDING_KEYS = 1000  # (day, language, topic) counts held in memory at most before a write
 
 
 def count_question(db: sqlite_utils.Database, lang: str, topic: str | None, day: date | None = None) -> None:
@@ -21,6 +24,50 @@ def count_question(db: sqlite_utils.Database, lang: str, topic: str | None, day:
             "ON CONFLICT(day, lang, topic) DO UPDATE SET count = count + 1",
             [(day or datetime.now(UTC).date()).isoformat(), lang, topic or UNANSWERED],
         )
+
+
+class QuestionTally:
+    """Question counts added up in memory and written in one transaction every few seconds.
+
+    A write and a commit for every question was most of an update's SQLite time under a burst
+    (benchmarks/bench_dispatch.py). The counts in the database are at most ``every`` seconds
+    behind: :meth:`flush` runs before /stats reads them and when the bot stops, so a crash
+    loses at most those seconds of anonymous counts and nothing else.
+    """
+
+    def __init__(
+        self, db: sqlite_utils.Database, every: float = 5.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.db = db
+        self.every = every
+        self.clock = clock
+        self._pending: Counter[tuple[str, str, str]] = Counter()
+        self._since = clock()
+
+    def add(self, lang: str, topic: str | None, day: date | None = None) -> None:
+        """Count one question of ``lang`` answered with ``topic`` (None: not answered)."""
+        when = (day or datetime.now(UTC).date()).isoformat()
+        self._pending[(when, lang, topic or UNANSWERED)] += 1
+        if self.clock() - self._since >= self.every or len(self._pending) >= MAX_PENDING_KEYS:
+            self.flush()
+
+    def pending(self) -> int:
+        """Questions counted and not yet written."""
+        return sum(self._pending.values())
+
+    def flush(self) -> None:
+        """Write the counts added since the last flush, in one transaction."""
+        self._since = self.clock()
+        if not self._pending:
+            return
+        rows = [(*k, n, n) for k, n in self._pending.items()]
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO question_counts (day, lang, topic, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(day, lang, topic) DO UPDATE SET count = count + ?",
+                rows,
+            )
+        self._pending.clear()
 
 
 @dataclass(frozen=True)

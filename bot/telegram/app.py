@@ -111,6 +111,7 @@ def _run_background_while_up(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        assistant.question_tally.flush()  # the counts of the last few seconds
         await cluster.lease.release()  # another process takes the scheduler over at once
         await cluster.close()
 

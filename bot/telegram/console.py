@@ -97,4 +97,5 @@ async def run_console(
         else:
             await chat.send(line)
         printer.end_turn()
+    assistant.question_tally.flush()
     await bot.session.close()

@@ -7,7 +7,7 @@ import asyncio
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from bot.delivery import broadcasts
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import BroadcastCB
+from handlers.filters import on_loop
 
 
 class Compose(StatesGroup):
@@ -39,7 +40,7 @@ def router() -> Router:
         await state.update_data(broadcast=broadcast_id, lang=LANGS[0])
         await message.answer(ask_text(LANGS[0]))
 
-    @r.message(Compose.text, Command("cancel"))
+    @r.message(StateFilter(Compose.text), Command("cancel"))
     async def stop(message: Message, state: FSMContext, assistant: Assistant) -> None:
         """Abandon the draft."""
         data = await state.get_data()
@@ -48,7 +49,7 @@ def router() -> Router:
         broadcasts.cancel(assistant.db, int(data["broadcast"]), message.from_user.id)
         await message.answer(_("Cancelled. Nothing was sent."))
 
-    @r.message(Compose.text, F.text, ~F.text.startswith("/"))
+    @r.message(StateFilter(Compose.text), on_loop(F.text & ~F.text.startswith("/")))
     async def text(message: Message, state: FSMContext, assistant: Assistant) -> None:
         """Keep the text for this language, then ask for the next or show the preview."""
         data = await state.get_data()
@@ -78,7 +79,7 @@ def router() -> Router:
         kb.button(text="✖️ " + _("Cancel"), callback_data=BroadcastCB(broadcast=broadcast_id, send=False))
         await message.answer("\n".join(lines), reply_markup=kb.as_markup())
 
-    @r.message(Compose.text)
+    @r.message(StateFilter(Compose.text))
     async def not_text(message: Message) -> None:
         """Only plain text can be broadcast."""
         await message.answer(_("Send the text as a message, or /cancel."))

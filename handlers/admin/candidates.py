@@ -23,6 +23,7 @@ from handlers.admin.uploads import (
     pending_upload,
 )
 from handlers.callbacks import UploadCB
+from handlers.filters import on_loop
 
 MAX_UPLOAD = MAX_BYTES  # 5 MB, as the message below says
 REJECTIONS_SHOWN = 10
@@ -37,7 +38,7 @@ def router() -> Router:
     """Build the router for candidate uploads (include it inside the admin-only router)."""
     r = Router(name="admin-candidates")
 
-    @r.message(F.document.file_name.lower().endswith(".csv"))
+    @r.message(on_loop(F.document.file_name.lower().endswith(".csv")))
     async def upload(message: Message, bot: Bot, assistant: Assistant) -> None:
         """Check the file, dry-run the import, and ask to confirm."""
         assert message.document is not None and message.from_user is not None

@@ -36,6 +36,7 @@ from handlers.admin import missions as admin_missions
 from handlers.admin import stats as admin_stats
 from handlers.admin import unanswered as admin_unanswered
 from handlers.fallback import unknown_command_reply
+from handlers.filters import on_loop
 
 log = logging.getLogger(__name__)
 BOT_FILE_LIMIT = 50 * 1024 * 1024  # Telegram bots may send files up to 50 MB
@@ -154,7 +155,7 @@ def router() -> Router:
         other_files,
     )
 
-    @other_files.message(F.document)
+    @other_files.message(on_loop(F.document))
     async def unsupported_file(message: Message) -> None:
         """A file no admin handler takes."""
         await message.answer(
@@ -175,7 +176,7 @@ def router() -> Router:
         audit.record_denied(assistant.db, user_id, (message.text or "")[:50])
         await unknown_command_reply(message, assistant, lang)
 
-    @others.callback_query(F.data.startswith("adm"))
+    @others.callback_query(on_loop(F.data.startswith("adm")))
     async def denied_button(query: CallbackQuery, assistant: Assistant) -> None:
         """A non-admin pressed (or forged) an admin button."""
         log.warning("User %s pressed admin button %r", query.from_user.id, (query.data or "")[:64])

@@ -25,13 +25,14 @@ from handlers.admin.uploads import (
     pending_upload,
 )
 from handlers.callbacks import ContentUploadCB
+from handlers.filters import on_loop
 
 
 def router() -> Router:
     """Build the router for content zips (include it inside the admin-only router)."""
     r = Router(name="admin-content")
 
-    @r.message(F.document.file_name.lower().endswith(".zip"))
+    @r.message(on_loop(F.document.file_name.lower().endswith(".zip")))
     async def upload(message: Message, bot: Bot, assistant: Assistant) -> None:
         """Validate the archive and show what would change."""
         assert message.document is not None and message.from_user is not None

@@ -28,6 +28,7 @@ from handlers.admin.args import key_values
 from handlers.admin.uploads import check_off_loop
 from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB, FaqRevertCB
+from handlers.filters import on_loop
 
 MAX_MESSAGE = 4000
 HISTORY_SHOWN = 15
@@ -370,7 +371,7 @@ def router() -> Router:
             ).format(count=len(entries)),
         )
 
-    @r.message(F.document.file_name.lower().endswith((".yaml", ".yml")))
+    @r.message(on_loop(F.document.file_name.lower().endswith((".yaml", ".yml"))))
     async def upload(message: Message, bot: Bot, assistant: Assistant) -> None:
         """Drafts from a YAML file of entries: all valid, or nothing changes."""
         assert message.document is not None and message.from_user is not None

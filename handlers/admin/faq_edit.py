@@ -25,6 +25,7 @@ from bot.languages import LANGS, NATIVE_NAMES
 from handlers.admin.faq import chat_of, refusal, send_lines
 from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB
+from handlers.filters import on_loop
 
 FIELD_LABELS: dict[str, str] = {
     "title": N_("Title"),
@@ -215,12 +216,12 @@ def router() -> Router:
         await state.update_data(user=query.from_user.id)
         await begin_topic(bot, chat_of(query), state, assistant, callback_data.value)
 
-    @r.message(FaqEdit.topic, F.text, ~F.text.startswith("/"))
+    @r.message(StateFilter(FaqEdit.topic), on_loop(F.text & ~F.text.startswith("/")))
     async def topic_text(message: Message, bot: Bot, state: FSMContext, assistant: Assistant) -> None:
         """The topic ID."""
         await begin_topic(bot, message.chat.id, state, assistant, message.text or "")
 
-    @r.callback_query(FaqEdit.field, FaqEditCB.filter((F.step == "field") & F.value.in_(FIELDS)))
+    @r.callback_query(StateFilter(FaqEdit.field), FaqEditCB.filter((F.step == "field") & F.value.in_(FIELDS)))
     async def field_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant
     ) -> None:
@@ -236,7 +237,7 @@ def router() -> Router:
             kb.button(text=NATIVE_NAMES[lang], callback_data=FaqEditCB(step="lang", value=lang))
         await bot.send_message(chat_of(query), escape(_("Which language?")), reply_markup=kb.as_markup())
 
-    @r.callback_query(FaqEdit.lang, FaqEditCB.filter((F.step == "lang") & F.value.in_(LANGS)))
+    @r.callback_query(StateFilter(FaqEdit.lang), FaqEditCB.filter((F.step == "lang") & F.value.in_(LANGS)))
     async def lang_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant
     ) -> None:
@@ -246,7 +247,8 @@ def router() -> Router:
         await ask_value(bot, chat_of(query), state, assistant)
 
     @r.callback_query(
-        FaqEdit.value, FaqEditCB.filter((F.step == "value") & F.value.in_({"published", "draft"}))
+        StateFilter(FaqEdit.value),
+        FaqEditCB.filter((F.step == "value") & F.value.in_({"published", "draft"})),
     )
     async def status_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant
@@ -255,12 +257,12 @@ def router() -> Router:
         await query.answer()
         await take_value(bot, chat_of(query), state, assistant, callback_data.value)
 
-    @r.message(FaqEdit.value, F.text, ~F.text.startswith("/"))
+    @r.message(StateFilter(FaqEdit.value), on_loop(F.text & ~F.text.startswith("/")))
     async def value_text(message: Message, bot: Bot, state: FSMContext, assistant: Assistant) -> None:
         """The new value."""
         await take_value(bot, message.chat.id, state, assistant, message.text or "")
 
-    @r.message(FaqEdit.source, F.text, ~F.text.startswith("/"))
+    @r.message(StateFilter(FaqEdit.source), on_loop(F.text & ~F.text.startswith("/")))
     async def source_text(message: Message, bot: Bot, state: FSMContext, assistant: Assistant) -> None:
         """The source of the change: save the draft."""
         try:

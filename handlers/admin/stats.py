@@ -28,6 +28,7 @@ def router() -> Router:
     @r.message(Command("stats"))
     async def show(message: Message, assistant: Assistant, lang: Lang) -> None:
         """The figures of the last 30 days."""
+        assistant.question_tally.flush()  # the counts of the last few seconds too
         figures = stats.gather(assistant.db, kazakhstan_today(), DAYS)
         await message.answer(stats_text(figures, assistant, lang))
 

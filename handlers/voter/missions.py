@@ -26,6 +26,7 @@ from bot.languages import Lang
 from bot.text.collation import collated
 from handlers.buttons import Keyboard
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
+from handlers.filters import on_loop
 
 
 def flag(code: str) -> str:
@@ -110,7 +111,7 @@ def router() -> Router:
         await query.answer()
         await send_mission_cards(query.message, found, lang, assistant.db)
 
-    @r.message(F.location)
+    @r.message(on_loop(F.location))
     async def location(
         message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang
     ) -> None:

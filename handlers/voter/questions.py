@@ -17,6 +17,7 @@ from bot.conversation.replies import CandidateResults, MissionCards, NoMission, 
 from bot.faq import feedback
 from bot.languages import LANGS, Lang
 from handlers.callbacks import NoneOfTheseCB, VoteCB
+from handlers.filters import on_loop
 from handlers.keyboards import answer_keyboard, main_menu, suggestions_keyboard
 from handlers.voter.candidates import results_keyboard
 from handlers.voter.missions import send_mission_cards
@@ -76,9 +77,9 @@ def router() -> Router:
     """Build the router for typed questions and answer feedback."""
     r = Router(name="questions")
 
-    @r.message(F.text & ~F.text.startswith("/"))
-    @r.message(F.caption & ~F.caption.startswith("/"))  # a photo with a question under it
-    @r.edited_message(F.text & ~F.text.startswith("/"))  # an edited question is asked anew
+    @r.message(on_loop(F.text & ~F.text.startswith("/")))
+    @r.message(on_loop(F.caption & ~F.caption.startswith("/")))  # a photo with a question under it
+    @r.edited_message(on_loop(F.text & ~F.text.startswith("/")))  # an edited question is asked anew
     async def question(
         message: Message,
         bot: Bot,
@@ -116,12 +117,13 @@ def router() -> Router:
             await query.answer(_("This topic is no longer available. Open the menu again."), show_alert=True)
             return
         helpful = bool(callback_data.helpful)
-        feedback.record_vote(assistant.db, callback_data.topic, callback_data.lang, helpful)
-        if not helpful:
-            text = _question_of(query.message) or f"[{callback_data.topic}]"
-            feedback.record_unanswered(
-                assistant.db, text, callback_data.lang, "not_helpful", callback_data.topic
-            )
+        with assistant.db.atomic():  # one commit for the vote and the question kept
+            feedback.record_vote(assistant.db, callback_data.topic, callback_data.lang, helpful)
+            if not helpful:
+                text = _question_of(query.message) or f"[{callback_data.topic}]"
+                feedback.record_unanswered(
+                    assistant.db, text, callback_data.lang, "not_helpful", callback_data.topic
+                )
         await query.answer(
             _("Thank you for the feedback!") if helpful else _("Thank you! The team will review this answer.")
         )
