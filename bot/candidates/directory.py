@@ -178,7 +178,8 @@ class CandidateDirectory:
         ids = {
             r[0]
             for r in self.db.execute(
-                "SELECT DISTINCT b.election_id FROM ballots b JOIN candidates c ON c.ballot_id = b.id"
+                "SELECT DISTINCT election_id FROM ballots b"  # one index probe per ballot, no scan
+                " WHERE EXISTS (SELECT 1 FROM candidates c WHERE c.ballot_id = b.id)"
             )
         }
         return sorted(

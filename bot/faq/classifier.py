@@ -75,9 +75,7 @@ class TopicModel:
 
     def probabilities_folded(self, folded: str) -> np.ndarray:
         """:meth:`probabilities` of a text already folded with :func:`bot.text.normalize.key`."""
-        rows, values = _weighted(text_features(folded[:MAX_TEXT_CHARS]), self.vocabulary, self.idf)
-        idx = np.array(rows, dtype=np.int64)
-        vals = np.array(values, dtype=np.float32)
+        idx, vals = _weighted(text_features(folded[:MAX_TEXT_CHARS]), self.vocabulary, self.idf)
         logits = self.bias + (vals @ self.weights[idx] if len(idx) else 0.0)
         logits = logits - logits.max()
         exp = np.exp(logits)
@@ -86,11 +84,13 @@ class TopicModel:
 
 def _weighted(
     bag: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
-) -> tuple[list[int], list[float]]:
-    """The known features of ``bag`` as (rows, unit-length sublinear TF-IDF weights)."""
-    row = [(vocabulary[f], (1 + math.log(c)) * idf[vocabulary[f]]) for f, c in bag.items() if f in vocabulary]
-    norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
-    return [i for i, _ in row], [v / norm for _, v in row]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The known features of ``bag`` as (rows, unit-length sublinear TF-IDF weights, float32)."""
+    known = [(row, count) for f, count in bag.items() if (row := vocabulary.get(f)) is not None]
+    rows = np.array([row for row, _ in known], dtype=np.int64)
+    values = (1 + np.log(np.array([count for _, count in known], dtype=np.float64))) * idf[rows]
+    norm = math.sqrt(values @ values) or 1.0
+    return rows, (values / norm).astype(np.float32)
 
 
 def _fingerprint(examples: Sequence[tuple[str, str]]) -> str:

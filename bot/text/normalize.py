@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Zero-width, bidi controls and other invisible format characters (category Cf).
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
@@ -109,7 +110,22 @@ def fold(text: str) -> str:
 
 
 def key(text: str) -> str:
-    """Normalise and fold in one step."""
+    """Normalise and fold in one step.
+
+    Remembered for the last few hundred short texts: deciding one reply folds the same
+    message a dozen times (FAQ, candidates, places abroad, scope), each a few regular
+    expressions. Long texts are folded afresh, so the memory kept stays about 1 MB.
+    """
+    if len(text) > KEY_REMEMBERED_CHARS:
+        return fold(normalize(text))
+    return _remembered_key(text)
+
+
+KEY_REMEMBERED_CHARS = 300
+
+
+@lru_cache(maxsize=1024)
+def _remembered_key(text: str) -> str:
     return fold(normalize(text))
 
 
