@@ -6,6 +6,7 @@ sort keys per language): the bot never ranks candidates.
 
 from __future__ import annotations
 
+import heapq
 import json
 from array import array
 from collections.abc import Iterable, Iterator
@@ -270,10 +271,15 @@ class CandidateDirectory:
         hits = [(cid, score) for cid, score in self.name_index().search(query, limit) if score >= min_score]
         if not hits:
             return []
-        marks = ",".join("?" * len(hits))
-        rows = self.db.execute(_CANDIDATE_SQL + f" WHERE c.id IN ({marks})", [cid for cid, _ in hits])
-        by_id = {row[0]: _candidate(row) for row in rows}
+        by_id = {c.id: c for c in self._candidates_with_ids([cid for cid, _ in hits])}
         return [(by_id[cid], score) for cid, score in hits if cid in by_id]
+
+    def _candidates_with_ids(self, ids: list[int]) -> list[Candidate]:
+        """The candidates with these IDs, in one query (in no particular order)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return [_candidate(r) for r in self.db.execute(_CANDIDATE_SQL + f" WHERE c.id IN ({marks})", ids)]
 
     def find_area(self, text: str) -> str | None:
         """The area a question names ("кандидаты в Жетысу", "Алматы облысының ...")."""
@@ -308,11 +314,25 @@ class CandidateDirectory:
         alphabetical order (the reply puts them in its own language's order)."""
         area_ids = [a for a in self.areas if self.top_area(a) == area_id or a == area_id]
         marks = ",".join("?" * len(area_ids))
-        rows = self.db.execute(
-            _CANDIDATE_SQL + f" WHERE b.area_id IN ({marks}) ORDER BY {_order('kk')} LIMIT ?",
-            [*area_ids, limit],
+        ballots = [r[0] for r in self.db.execute(f"SELECT id FROM ballots WHERE area_id IN ({marks})", area_ids)]
+        # The first ``limit`` of each ballot come off its (ballot_id, sort_kk, birth_year) index; the
+        # first ``limit`` of those are the area's. One ORDER BY over the area sorted every candidate
+        # in it (30 ms for a region of 5,000).
+        firsts = heapq.nsmallest(
+            limit,
+            (
+                (sort or b"", year or 0, cid)
+                for ballot in ballots
+                for sort, year, cid in self.db.execute(
+                    f"SELECT c.sort_kk, c.birth_year, c.id FROM candidates c WHERE c.ballot_id = ?"
+                    f" ORDER BY {_order('kk')} LIMIT ?",
+                    [ballot, limit],
+                )
+            ),
         )
-        return [_candidate(r) for r in rows]
+        ids = [cid for _, _, cid in firsts]
+        found = {c.id: c for c in self._candidates_with_ids(ids)}
+        return [found[i] for i in ids if i in found]
 
     def by_party(self, party_id: str, limit: int = 50) -> list[Candidate]:
         """Candidates nominated by a party, the first ``limit`` in Kazakh alphabetical order."""
