@@ -16,7 +16,7 @@ MAX_WIDTH = 8  # buttons in a row when no layout is given, as aiogram's builder
 
 
 class Keyboard:
-    """Inline buttons with callback data, laid out in rows."""
+    """Inline buttons (callback data or links), laid out in rows."""
 
     def __init__(self) -> None:
         self._buttons: list[InlineKeyboardButton] = []
@@ -28,6 +28,11 @@ class Keyboard:
         if len(data.encode()) > 64:
             raise ValueError(f"callback data longer than 64 bytes: {data!r}")
         self._buttons.append(InlineKeyboardButton(text=text, callback_data=data))
+        return self
+
+    def url_button(self, text: str, url: str) -> Keyboard:
+        """Add a button that opens ``url`` (a t.me share or deep link)."""
+        self._buttons.append(InlineKeyboardButton(text=text, url=url))
         return self
 
     def adjust(self, *sizes: int) -> Keyboard:

@@ -18,6 +18,7 @@ from bot.i18n import gettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
+from handlers.sharing import add_share
 
 
 def section_titles(lang: Lang) -> dict[str, str]:
@@ -76,16 +77,32 @@ def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKe
 
 
 @lru_cache(maxsize=512)
-def answer_keyboard(topic: str, lang: Lang) -> InlineKeyboardMarkup:
-    """Helpful / not helpful under an answer, and the menu, in the answer's language."""
+def answer_keyboard(topic: str, lang: Lang, share: str | None = None) -> InlineKeyboardMarkup:
+    """Helpful / not helpful under an answer, "Share" (its deep link) and the menu."""
     kb = Keyboard()
     kb.button(text="👍 " + gettext("Helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=1))
     kb.button(
         text="👎 " + gettext("Not helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=0)
     )
+    add_share(kb, share, lang)
     kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
-    kb.adjust(2, 1)
+    kb.adjust(2)
     return kb.as_markup()
+
+
+@lru_cache(maxsize=512)
+def after_vote_keyboard(lang: Lang, share: str | None = None) -> InlineKeyboardMarkup:
+    """What stays under an answer once it is rated: "Share" and the way on (the menu)."""
+    kb = Keyboard()
+    add_share(kb, share, lang)
+    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def menu_keyboard(lang: Lang) -> InlineKeyboardMarkup:
+    """One button back to the main menu (under statistics and other ends of a path)."""
+    return after_vote_keyboard(lang)
 
 
 def suggestions_keyboard(assistant: Assistant, topics: tuple[str, ...], lang: Lang) -> InlineKeyboardMarkup:

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lower layers first; a module may import only from its own layer or a lower one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.config", "bot.db", "bot.languages", "bot.i18n", "bot.audit", "bot.yaml_content"),
-    ("bot.text",),
+    ("bot.text", "bot.charts"),
     ("bot.faq", "bot.calendar", "bot.candidates"),
     ("bot.abroad", "bot.delivery"),
     ("bot.content",),

@@ -37,7 +37,7 @@ T = TypeVar("T")
 PUBLIC_FIELDS = ("website", "email", "phone", "address", "hours")
 MAX_TEXT = 300  # characters of a contact field: a card stays within one message
 MAX_NAME = 200
-MISSION_ID = re.compile(r"[a-z]{2}-[a-z0-9-]{1,60}")
+MISSION_ID = re.compile(r"[a-z]{2}-[a-z0-9-]{1,59}")  # "m-" + ID fits a deep link (64 characters)
 MFA_MISSIONS_URL = "https://www.gov.kz/memleket/entities/mfa"
 # Folded like messages ("kedutaan" -> "kedutan"), so they match what ``key`` makes of a text.
 EMBASSY_WORDS = tuple(

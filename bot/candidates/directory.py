@@ -314,20 +314,21 @@ class CandidateDirectory:
         alphabetical order (the reply puts them in its own language's order)."""
         area_ids = [a for a in self.areas if self.top_area(a) == area_id or a == area_id]
         marks = ",".join("?" * len(area_ids))
-        ballots = [r[0] for r in self.db.execute(f"SELECT id FROM ballots WHERE area_id IN ({marks})", area_ids)]
+        in_area = f"SELECT id FROM ballots WHERE area_id IN ({marks})"  # noqa: S608 - only ? marks
+        ballots = [r[0] for r in self.db.execute(in_area, area_ids)]
         # The first ``limit`` of each ballot come off its (ballot_id, sort_kk, birth_year) index; the
         # first ``limit`` of those are the area's. One ORDER BY over the area sorted every candidate
         # in it (30 ms for a region of 5,000).
+        firsts_sql = (
+            "SELECT c.sort_kk, c.birth_year, c.id FROM candidates c WHERE c.ballot_id = ?"  # noqa: S608
+            f" ORDER BY {_order('kk')} LIMIT ?"
+        )
         firsts = heapq.nsmallest(
             limit,
             (
                 (sort or b"", year or 0, cid)
                 for ballot in ballots
-                for sort, year, cid in self.db.execute(
-                    f"SELECT c.sort_kk, c.birth_year, c.id FROM candidates c WHERE c.ballot_id = ?"
-                    f" ORDER BY {_order('kk')} LIMIT ?",
-                    [ballot, limit],
-                )
+                for sort, year, cid in self.db.execute(firsts_sql, [ballot, limit])
             ),
         )
         ids = [cid for _, _, cid in firsts]

@@ -27,7 +27,7 @@ OUT_OF_SCOPE_FILE = CONTENT_DIR / "out_of_scope.yaml"
 MAX_ANSWER_CHARS = 1500
 MAX_TITLE_CHARS = 40  # a button label; callback data carries only the topic ID
 STATUSES = ("published", "draft")
-_TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_TOPIC_ID = re.compile(r"^(?![mc]-)[a-z0-9][a-z0-9-]{0,39}$")  # m- and c- start mission and candidate links
 
 
 # Characters of one source (a link) and sources per entry, for every kind of content: an answer

@@ -77,6 +77,7 @@ class Stats:
     users_by_lang: dict[str, int]
     subscribers: int
     per_day: list[tuple[str, int]]  # (day, questions), newest first
+    per_day_by_lang: dict[str, dict[str, int]]  # day -> language -> questions
     questions: int
     answered: int
     top_topics: list[tuple[str, int]]
@@ -91,6 +92,11 @@ def gather(db: sqlite_utils.Database, today: date, days: int = 30, top: int = 5)
     per_day = db.execute(
         "SELECT day, sum(count) FROM question_counts WHERE day >= ? GROUP BY day ORDER BY day DESC", [since]
     ).fetchall()
+    by_lang: dict[str, dict[str, int]] = {}
+    for day, lang, n in db.execute(
+        "SELECT day, lang, sum(count) FROM question_counts WHERE day >= ? GROUP BY day, lang", [since]
+    ):
+        by_lang.setdefault(day, {})[lang] = n
     by_topic = dict(
         db.execute("SELECT topic, sum(count) FROM question_counts WHERE day >= ? GROUP BY topic", [since])
     )
@@ -110,6 +116,7 @@ def gather(db: sqlite_utils.Database, today: date, days: int = 30, top: int = 5)
         users_by_lang=users,
         subscribers=subscribers,
         per_day=[(d, n) for d, n in per_day],
+        per_day_by_lang=by_lang,
         questions=sum(by_topic.values()),
         answered=answered,
         top_topics=topics[:top],

@@ -16,17 +16,30 @@ from typing import Any, TextIO
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
 from aiogram.types import Message
 
 from bot.config import Settings
 from bot.conversation.assistant import Assistant
 from bot.conversation.render import plain
-from bot.i18n import gettext
-from bot.languages import DEFAULT_LANG, as_lang
+from bot.i18n import N_, gettext
+from bot.languages import as_lang
 from bot.telegram.app import create_dispatcher
-from bot.telegram.local_chat import LocalChat, LocalSession, buttons
+from bot.telegram.local_chat import LocalChat, LocalSession, buttons, links
 
+INTRO = N_(
+    "Saylau local console: no BOT_TOKEN is set, so you are chatting with the bot here. "
+    "Type a question, or a button's number to press it; /language switches the "
+    "language, /quit leaves. To go live on Telegram, get a token from @BotFather, "
+    "put BOT_TOKEN=... in .env and run the same command again."
+)
 LOCAL_TOKEN = "1000:local-console"  # noqa: S105 - never sent anywhere: the session is local
 
 
@@ -37,21 +50,39 @@ class ConsolePrinter:
         self.out = out
         self.pressable: dict[int, tuple[str, Message]] = {}
         self._turn: dict[int, tuple[str, Message]] = {}
+        self._printed = False  # this turn printed a message
 
     def __call__(self, method: TelegramMethod[Any], result: Any) -> None:
         if isinstance(method, SendMessage | EditMessageText):
             print("\n" + plain(method.text), file=self.out)
-            for label, data in buttons(method.reply_markup):
-                number = len(self._turn) + 1
-                self._turn[number] = (data, result)
-                print(f"  [{number}] {label}", file=self.out)
+            self._print_buttons(method.reply_markup, result)
+        elif isinstance(method, SendPhoto):  # a chart: the terminal shows its caption only
+            print("\n🖼 " + plain(method.caption or ""), file=self.out)
+            self._print_buttons(method.reply_markup, result)
+        elif isinstance(method, EditMessageReplyMarkup):  # e.g. a rated answer keeps "Share" and the menu
+            self._print_buttons(method.reply_markup, result)
         elif isinstance(method, AnswerCallbackQuery) and method.text:
             print(f"  ⓘ {method.text}", file=self.out)
 
+    def _print_buttons(self, markup: object, message: Any) -> None:
+        """Number the buttons (pressable after this turn) and print the links."""
+        self._printed = True
+        for label, data in buttons(markup):
+            number = len(self._turn) + 1
+            self._turn[number] = (data, message)
+            print(f"  [{number}] {label}", file=self.out)
+        for label, url in links(markup):
+            print(f"  {label}: {url}", file=self.out)
+
     def end_turn(self) -> None:
-        """Buttons printed during this turn become the pressable ones."""
-        if self._turn:
-            self.pressable, self._turn = self._turn, {}
+        """Buttons printed during this turn become the pressable ones.
+
+        A turn that printed a message without buttons leaves none pressable: a number typed
+        after it is a message, not a press of a menu further up. A turn that printed nothing
+        (a button that only showed a notice) leaves the menu above pressable.
+        """
+        if self._printed:
+            self.pressable, self._turn, self._printed = self._turn, {}, False
 
 
 async def run_console(
@@ -69,17 +100,9 @@ async def run_console(
     if language_code is None:
         language_code = os.environ.get("LANG", "")[:2] or None
     chat = LocalChat(dp, bot, session, language_code=language_code)
-    lang = as_lang(language_code) or DEFAULT_LANG
-    print(
-        gettext(
-            "Saylau local console: no BOT_TOKEN is set, so you are chatting with the bot here. "
-            "Type a question, or a button's number to press it; /language switches the "
-            "language, /quit leaves. To go live on Telegram, get a token from @BotFather, "
-            "put BOT_TOKEN=... in .env and run the same command again.",
-            lang,
-        ),
-        file=out,
-    )
+    lang = as_lang(language_code)
+    # In English (the catalogues' source) when the terminal's language is none of the bot's.
+    print(gettext(INTRO, lang) if lang is not None else INTRO, file=out)
     await chat.send("/start")
     printer.end_turn()
     while True:

@@ -23,6 +23,7 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -33,6 +34,7 @@ from aiogram.types import (
     File,
     InlineKeyboardMarkup,
     Message,
+    PhotoSize,
     Update,
     User,
 )
@@ -51,6 +53,7 @@ class LocalSession(BaseSession):
         self._ids = itertools.count(1_000_000)
         self.files: dict[str, bytes] = {}  # file_id -> content of files users "uploaded"
         self.documents: list[tuple[int, str, bytes]] = []  # (chat, file name, content) sent by the bot
+        self.photos: list[tuple[int, bytes, str]] = []  # (chat, image, caption) sent by the bot
 
     def next_message_id(self) -> int:
         """A message ID unique within this session (for bot and user messages alike)."""
@@ -104,6 +107,22 @@ class LocalSession(BaseSession):
                 document=Document(
                     file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)
                 ),
+            ).as_(bot)
+        if isinstance(method, SendPhoto):
+            photo = method.photo
+            data = photo.data if isinstance(photo, BufferedInputFile) else b""
+            self.photos.append((int(method.chat_id), data, method.caption or ""))
+            file_id = f"photo-{self.next_message_id()}"
+            return Message(
+                message_id=self.next_message_id(),
+                date=datetime.now(UTC),
+                chat=Chat(id=int(method.chat_id), type="private"),
+                from_user=me,
+                caption=method.caption,
+                photo=[PhotoSize(file_id=file_id, file_unique_id=file_id, width=800, height=900)],
+                reply_markup=method.reply_markup
+                if isinstance(method.reply_markup, InlineKeyboardMarkup)
+                else None,
             ).as_(bot)
         if isinstance(method, GetFile):
             if method.file_id not in self.files:
@@ -164,10 +183,11 @@ class LocalChat:
         return next(self._ids)
 
     async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
-        """Feed one update; return the requests the bot made while handling it."""
+        """Feed one update; return the requests the bot made while handling it (getMe, asked
+        once for the bot's @name, is not one the user would see)."""
         before = len(self.session.requests)
         await self.dp.feed_update(self.bot, update)
-        return list(self.session.requests)[before:]
+        return [m for m in list(self.session.requests)[before:] if not isinstance(m, GetMe)]
 
     async def send(self, text: str) -> list[TelegramMethod[Any]]:
         """The user sends a text message."""
@@ -219,7 +239,14 @@ class LocalChat:
 
 
 def buttons(markup: object) -> list[tuple[str, str]]:
-    """(label, callback data) of every inline button of a reply markup, in order."""
+    """(label, callback data) of every inline button with callback data, in order."""
     if not isinstance(markup, InlineKeyboardMarkup):
         return []
-    return [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
+    return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row if b.callback_data]
+
+
+def links(markup: object) -> list[tuple[str, str]]:
+    """(label, URL) of every inline button that opens a link ("Share"), in order."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [(b.text, b.url) for row in markup.inline_keyboard for b in row if b.url]

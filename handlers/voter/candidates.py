@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
-from bot.candidates.directory import Candidate, CandidateDirectory
+from bot import charts
+from bot.candidates.directory import Candidate, CandidateDirectory, ElectionStats
 from bot.candidates.render import (
     area_name,
     ballot_title,
@@ -21,12 +24,16 @@ from bot.candidates.render import (
     stats_text,
 )
 from bot.conversation.assistant import Assistant
+from bot.conversation.deep_links import candidate_link
 from bot.conversation.render import MAX_RESULTS
 from bot.faq.menu import SECTIONS
-from bot.i18n import gettext
+from bot.i18n import gettext, ngettext
 from bot.languages import Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import AreaCB, BallotCB, CardCB, ElectionCB, MenuCB, StatsCB, TopicCB
+from handlers.keyboards import menu_keyboard
+from handlers.pictures import draw, send_with_chart
+from handlers.sharing import add_share, share_of
 
 PAGE = 10
 
@@ -166,9 +173,7 @@ def router() -> Router:
             )
             return
         await query.answer()
-        kb = Keyboard()
-        _back(kb, BallotCB(ballot=candidate.ballot, page=0).pack())
-        await query.message.answer(card(directory, candidate, lang), reply_markup=kb.as_markup())
+        await send_candidate_card(query.message, directory, candidate, lang)
 
     @r.callback_query(StatsCB.filter())
     async def statistics(
@@ -180,9 +185,47 @@ def router() -> Router:
             await query.answer(_("No statistics for this election."), show_alert=True)
             return
         await query.answer()
-        await query.message.answer(stats_text(directory, stats, lang))
+        png = await draw(stats_chart_png, directory, stats, lang)
+        await send_with_chart(
+            query.message, png, "election.png", stats_text(directory, stats, lang), menu_keyboard(lang)
+        )
 
     return r
+
+
+@lru_cache(maxsize=64)
+def _election_png(title: str, bars: tuple[tuple[str, int], ...], note: str) -> bytes:
+    return charts.bars_png(title, bars, note)
+
+
+def stats_chart_png(directory: CandidateDirectory, stats: ElectionStats, lang: Lang) -> bytes:
+    """An election's nominations as a bar chart labelled in ``lang`` (drawn once per figures)."""
+    title = directory.elections[stats.election_id][f"name_{lang}"]
+    if stats.is_sample:
+        title += " (" + gettext("sample data", lang) + ")"
+    note = ngettext("{n} candidate", "{n} candidates", stats.candidates, lang).format(
+        n=format_decimal(stats.candidates, locale=lang)
+    )
+    if stats.per_seat is not None:
+        per_seat = format_decimal(round(stats.per_seat, 1), "#,##0.0", locale=lang)
+        note += " · " + gettext("Candidates per seat: {n}", lang).format(n=per_seat)
+    bars = (
+        (gettext("Nominated by parties", lang), stats.party_nominated),
+        (gettext("Self-nominated", lang), stats.self_nominated),
+    )
+    return _election_png(title, bars, note)
+
+
+async def send_candidate_card(
+    message: Message, directory: CandidateDirectory, candidate: Candidate, lang: Lang
+) -> None:
+    """One candidate's card, with "Share" (its deep link), back to the ballot and the menu."""
+    kb = Keyboard()
+    add_share(kb, await share_of(message.bot, candidate_link(candidate.id), candidate.full_name), lang)
+    _back(kb, BallotCB(ballot=candidate.ballot, page=0).pack())
+    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    kb.adjust(1, 2)
+    await message.answer(card(directory, candidate, lang), reply_markup=kb.as_markup())
 
 
 async def show_page(

@@ -20,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.abroad.missions import Mission, MissionDirectory, alphabetical_missions, mission_card, not_found_text
 from bot.calendar.votes import kazakhstan_today, votes
 from bot.conversation.assistant import Assistant
+from bot.conversation.deep_links import mission_link
 from bot.conversation.render import abroad_text
 from bot.i18n import gettext
 from bot.languages import Lang
@@ -27,6 +28,7 @@ from bot.text.collation import collated
 from handlers.buttons import Keyboard
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 from handlers.filters import on_loop
+from handlers.sharing import add_share, share_of
 
 
 def flag(code: str) -> str:
@@ -62,6 +64,9 @@ async def send_mission_cards(
             text="🔔 " + gettext("Remind me to vote here", lang),
             callback_data=RemindHereCB(mission=mission.id),
         )
+        add_share(kb, await share_of(message.bot, mission_link(mission.id), mission.names[lang]), lang)
+        kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+        kb.adjust(1, 2)
         await message.answer(
             mission_card(mission, lang, calendar=calendar, today=today), reply_markup=kb.as_markup()
         )

@@ -18,9 +18,10 @@ from bot.faq import feedback
 from bot.languages import LANGS, Lang
 from handlers.callbacks import NoneOfTheseCB, VoteCB
 from handlers.filters import on_loop
-from handlers.keyboards import answer_keyboard, main_menu, suggestions_keyboard
+from handlers.keyboards import after_vote_keyboard, answer_keyboard, main_menu, suggestions_keyboard
 from handlers.voter.candidates import results_keyboard
 from handlers.voter.missions import send_mission_cards
+from handlers.voter.replies import topic_share
 
 
 def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
@@ -33,10 +34,12 @@ def _question_of(message: Message | InaccessibleMessage | None) -> str | None:
 QUOTED = ("faq", "calendar", "suggest", "unknown", "out_of_scope")  # a later vote needs the question
 
 
-def reply_keyboard(assistant: Assistant, reply: Reply) -> InlineKeyboardMarkup | None:
-    """The buttons under a reply, in the reply's language."""
+def reply_keyboard(
+    assistant: Assistant, reply: Reply, share: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """The buttons under a reply, in the reply's language (``share``: the answer's share link)."""
     if reply.topic is not None and reply.kind in ("faq", "calendar"):
-        return answer_keyboard(reply.topic, reply.lang)
+        return answer_keyboard(reply.topic, reply.lang, share)
     if isinstance(reply, Suggestions):
         return suggestions_keyboard(assistant, reply.topics, reply.lang)
     if isinstance(reply, CandidateResults):
@@ -46,20 +49,26 @@ def reply_keyboard(assistant: Assistant, reply: Reply) -> InlineKeyboardMarkup |
     return main_menu(assistant, reply.lang)
 
 
-async def send_reply(message: Message, knowledge: Knowledge, reply: Reply) -> None:
-    """Send what the core decided: its text (rendered by the core) and its keyboard."""
+async def send_reply(message: Message, knowledge: Knowledge, reply: Reply, quote: bool = True) -> None:
+    """Send what the core decided: its text (rendered by the core) and its keyboard.
+
+    With ``quote`` an answer quotes the question (a later "not helpful" vote keeps it).
+    """
     assistant = knowledge.assistant
     if isinstance(reply, MissionCards):
         await send_mission_cards(message, reply.missions, reply.lang, assistant.db)
         return
-    quote = (
+    parameters = (
         ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
-        if reply.kind in QUOTED
+        if quote and reply.kind in QUOTED
         else None
     )
-    markup = reply_keyboard(assistant, reply)
+    share = None
+    if reply.topic is not None and reply.kind in ("faq", "calendar"):
+        share = await topic_share(message.bot, assistant, reply.topic, reply.lang)
+    markup = reply_keyboard(assistant, reply, share)
     for text in reply_texts(assistant, reply):
-        await message.answer(text, reply_markup=markup, reply_parameters=quote)
+        await message.answer(text, reply_markup=markup, reply_parameters=parameters)
 
 
 async def question_text(message: Message, bot: Bot) -> str:
@@ -111,7 +120,7 @@ def router() -> Router:
             )
 
     @r.callback_query(VoteCB.filter(F.lang.in_(LANGS) & F.helpful.in_({0, 1})))
-    async def vote(query: CallbackQuery, callback_data: VoteCB, assistant: Assistant) -> None:
+    async def vote(query: CallbackQuery, callback_data: VoteCB, assistant: Assistant, bot: Bot) -> None:
         """Count the vote; a "not helpful" one keeps the question for review."""
         if assistant.entry(callback_data.topic) is None:
             await query.answer(_("This topic is no longer available. Open the menu again."), show_alert=True)
@@ -127,7 +136,9 @@ def router() -> Router:
         await query.answer(
             _("Thank you for the feedback!") if helpful else _("Thank you! The team will review this answer.")
         )
-        if isinstance(query.message, Message):
-            await query.message.edit_reply_markup(reply_markup=None)
+        if isinstance(query.message, Message):  # the vote buttons go; sharing and the way on stay
+            lang: Lang = callback_data.lang  # type: ignore[assignment]
+            share = await topic_share(bot, assistant, callback_data.topic, lang)
+            await query.message.edit_reply_markup(reply_markup=after_vote_keyboard(lang, share))
 
     return r

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
 from aiogram.types import Message, ReplyParameters
 
 from bot.conversation.assistant import Assistant
+from bot.conversation.deep_links import topic_link
 from bot.conversation.render import topic_answer
 from bot.languages import Lang
 from handlers.keyboards import answer_keyboard
+from handlers.sharing import share_of
 
 
 async def send_answer(
@@ -23,7 +26,7 @@ async def send_answer(
         return False
     await message.answer(
         text,
-        reply_markup=answer_keyboard(topic, lang),
+        reply_markup=answer_keyboard(topic, lang, await topic_share(message.bot, assistant, topic, lang)),
         reply_parameters=(
             ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
             if reply
@@ -31,3 +34,11 @@ async def send_answer(
         ),
     )
     return True
+
+
+async def topic_share(bot: Bot | None, assistant: Assistant, topic: str, lang: Lang) -> str | None:
+    """The "share" link of a topic's answer, titled in ``lang`` (None: unpublished or no bot)."""
+    entry = assistant.entry(topic)
+    if entry is None:
+        return None
+    return await share_of(bot, topic_link(topic), entry.titles[lang])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
@@ -13,13 +13,18 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.abroad.missions import MissionDirectory
 from bot.calendar.votes import votes
+from bot.candidates.directory import Candidate, CandidateDirectory
+from bot.conversation import deep_links
 from bot.conversation.assistant import Assistant
+from bot.conversation.core import Knowledge
 from bot.delivery import reminders, users
 from bot.i18n import gettext, ngettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
 from bot.text.formatting import format_stamp
 from handlers.callbacks import LangCB, MenuCB
 from handlers.keyboards import language_keyboard, main_menu
+from handlers.voter.candidates import send_candidate_card
+from handlers.voter.questions import send_reply
 
 CHOOSE_LANGUAGE = "🌐 Тілді таңдаңыз · Выберите язык · Pilih bahasa"
 
@@ -39,8 +44,28 @@ def router() -> Router:
     r = Router(name="start")
 
     @r.message(CommandStart())
-    async def start(message: Message, assistant: Assistant, lang: Lang, lang_source: str) -> None:
-        """Greet in the user's language, or ask for it when Telegram's is not kk/ru/id."""
+    async def start(
+        message: Message,
+        command: CommandObject,
+        assistant: Assistant,
+        directory: CandidateDirectory,
+        missions: MissionDirectory,
+        lang: Lang,
+        lang_source: str,
+    ) -> None:
+        """Open a deep link (``/start home-voting``, ``m-…``, ``c-…``) in the user's language;
+        otherwise greet, or ask for the language when Telegram's is not kk/ru/id."""
+        link = deep_links.parse(command.args)
+        knowledge = Knowledge(assistant, directory, missions)
+        opened = deep_links.open_link(link, knowledge, lang) if link is not None else None
+        if opened is not None:
+            if isinstance(opened, Candidate):
+                await send_candidate_card(message, directory, opened, lang)
+            else:
+                await send_reply(message, knowledge, opened, quote=False)
+            if lang_source == "default":  # shown in the default language: offer the others
+                await message.answer(CHOOSE_LANGUAGE, reply_markup=language_keyboard())
+            return
         if lang_source == "default":
             await message.answer(CHOOSE_LANGUAGE, reply_markup=language_keyboard())
             return
