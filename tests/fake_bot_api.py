@@ -25,6 +25,7 @@ TRUE_METHODS = {
     "setmyshortdescription",
     "answercallbackquery",
     "editmessagereplymarkup",
+    "answerinlinequery",
     "close",
     "logout",
 }
@@ -80,6 +81,19 @@ class FakeBotAPI:
             self.updates.append({"update_id": next(self._update_ids), "message": message})
             self._changed.notify_all()
 
+    async def push_callback(self, data: str, message: dict[str, Any], user_id: int = 777) -> None:
+        """Queue a press of an inline button carrying ``data`` under the bot's ``message``."""
+        user = {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "ru"}
+        query = {"id": str(next(self._update_ids)), "from": user, "chat_instance": "e2e", "data": data}
+        query["message"] = message
+        async with self._changed:
+            self.updates.append({"update_id": next(self._update_ids), "callback_query": query})
+            self._changed.notify_all()
+
+    def calls_of(self, method: str) -> list[dict[str, Any]]:
+        """The recorded calls of ``method`` so far."""
+        return [params for name, params in self.calls if name == method.lower()]
+
     async def wait_for(self, method: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
         """Wait until ``method`` has been called ``count`` times; return those calls."""
         deadline = time.monotonic() + timeout
@@ -97,6 +111,12 @@ class FakeBotAPI:
         self.tokens.add(token)
         params: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
         params.update(request.query)
+        for name, value in params.items():  # a multipart upload (sendPhoto): keep its bytes
+            if isinstance(value, web.FileField):
+                params[name] = value.file.read()
+        for name, value in params.items():  # photo="attach://<field>": the file sent in that field
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[name] = params.get(value.removeprefix("attach://"), value)
         if method == "getupdates":
             return self._ok(await self._get_updates(params))
         self.calls.append((method, params))
@@ -108,6 +128,18 @@ class FakeBotAPI:
             return web.json_response(
                 {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
                 status=403,
+            )
+        if method == "sendphoto":
+            chat_id = int(params["chat_id"])
+            return self._ok(
+                {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "from": BOT_USER,
+                    "caption": params.get("caption", ""),
+                    "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 800, "height": 900}],
+                }
             )
         if method == "sendmessage":
             chat_id = int(params["chat_id"])
