@@ -22,10 +22,13 @@ COPY content ./content
 COPY locales ./locales
 
 # A .po without its .mo fails at load: compile now, as root, so run time never writes here.
-# Train the topic model once at build (one question through the CLI), so the container's first
-# start loads it instead of training; the cache stays writable for models of edited FAQs.
+# Train the topic model once at build (one question through the CLI), build the city index and
+# matplotlib's font cache (one small chart), all in SAYLAU_MODEL_CACHE, so the container's first
+# start loads them instead of building; the cache stays writable for models of edited FAQs.
 RUN python -c "from bot.i18n import compile_catalogs; compile_catalogs(force=True)" \
     && DATABASE_PATH=/tmp/warm.db python -m bot ask "когда выборы" > /dev/null \
+    && python -c "from bot.abroad import gazetteer; gazetteer.warm_up()" \
+    && python -c "from bot import charts; charts.bars_png('warm-up', [('a', 1)])" \
     && rm -f /tmp/warm.db* \
     && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin saylau \
     && mkdir -p /data && chown saylau /data && chown -R saylau /app/model-cache

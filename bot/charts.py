@@ -11,10 +11,15 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.config import cache_dir
+
+if TYPE_CHECKING:  # imported for real on first use only
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_BARS = 31  # days or topics in one panel
@@ -36,16 +41,17 @@ class StatsChart:
     topics_title: str
     topics: Sequence[tuple[str, int]]  # topic title -> questions, most asked first
     empty: str  # shown in a panel with nothing to draw
+    number: Callable[[int], str] = str  # the figures on the bars, in the language's format
 
 
-def _figure(width: float, height: float):  # noqa: ANN202 - matplotlib's Figure, imported late
+def _figure(width: float, height: float) -> Figure:
     os.environ.setdefault("MPLCONFIGDIR", str(cache_dir() / "matplotlib"))
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _png(figure) -> bytes:  # noqa: ANN001
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -55,7 +61,9 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
-def _hbars(axes, title: str, bars: Sequence[tuple[str, int]], empty: str) -> None:  # noqa: ANN001
+def _hbars(
+    axes: Axes, title: str, bars: Sequence[tuple[str, int]], empty: str, number: Callable[[int], str]
+) -> None:
     axes.set_title(title, loc="left", fontsize=11)
     bars = list(bars)[:MAX_BARS]
     if not bars or not any(n for _, n in bars):
@@ -65,7 +73,7 @@ def _hbars(axes, title: str, bars: Sequence[tuple[str, int]], empty: str) -> Non
     labels = [_short(label) for label, _ in bars][::-1]  # the first bar on top
     values = [n for _, n in bars][::-1]
     drawn = axes.barh(labels, values, color=_COLOURS[0])
-    axes.bar_label(drawn, padding=3, fontsize=9)
+    axes.bar_label(drawn, labels=[number(n) for n in values], padding=3, fontsize=9)
     axes.margins(x=0.15)
     axes.spines[["top", "right"]].set_visible(False)
 
@@ -90,16 +98,22 @@ def stats_png(chart: StatsChart) -> bytes:
         else:
             per_day.text(0.5, 0.5, chart.empty, ha="center", va="center", transform=per_day.transAxes)
             per_day.set_axis_off()
-        _hbars(answered, chart.answered_title, chart.answered, chart.empty)
-        _hbars(topics, chart.topics_title, chart.topics, chart.empty)
+        _hbars(answered, chart.answered_title, chart.answered, chart.empty, chart.number)
+        _hbars(topics, chart.topics_title, chart.topics, chart.empty, chart.number)
         return _png(figure)
 
 
-def bars_png(title: str, bars: Sequence[tuple[str, int]], note: str = "", empty: str = "") -> bytes:
+def bars_png(
+    title: str,
+    bars: Sequence[tuple[str, int]],
+    note: str = "",
+    empty: str = "",
+    number: Callable[[int], str] = str,
+) -> bytes:
     """One horizontal bar chart (an election's nominations), ``note`` under the title."""
     with _LOCK:
         figure = _figure(7, 1.6 + 0.5 * max(1, len(bars)))
         axes = figure.subplots()
         figure.suptitle(title, fontsize=12)
-        _hbars(axes, note, bars, empty)
+        _hbars(axes, note, bars, empty, number)
         return _png(figure)

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per line")
     demo = csub.add_parser("demo", help="load generated SAMPLE candidates (clearly labelled as such)")
     demo.add_argument("--count", type=int, default=300)
+    demo.add_argument("--remove", action="store_true", help="delete every sample candidate instead")
     content = sub.add_parser("content", help="FAQ content")
     content.add_argument("action", choices=("check", "reload"), help="validate files / load into SQLite")
     return parser
@@ -118,7 +120,7 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
     """Import, export, search or load demo candidates."""
     from bot.candidates.directory import CandidateDirectory
     from bot.candidates.importing import MAX_BYTES, export_csv, import_csv
-    from bot.candidates.sample_data import load_demo
+    from bot.candidates.sample_data import load_demo, remove_demo
 
     db = _open(settings).db
     if args.action == "import":
@@ -131,6 +133,14 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
         return 1 if report.rejected else 0
     if args.action == "export":
         text = export_csv(db, include_sample=args.include_sample)
+        counts = "SELECT count(*) - sum(is_sample), sum(is_sample) FROM candidates"
+        real, sample = db.execute(counts).fetchone()
+        if not real and sample and not args.include_sample:
+            print(
+                f"Only sample candidates are in the database ({sample}): the export has the header only. "
+                "Add --include-sample to export them (they stay marked as sample data).",
+                file=sys.stderr,
+            )
         if args.file:
             with open(args.file, "w", encoding="utf-8-sig", newline="") as f:
                 f.write(text)
@@ -138,10 +148,17 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         return 0
     if args.action == "demo":
-        print(f"sample data: {load_demo(db, args.count).summary()}")
+        if args.remove:
+            print(f"sample data: {remove_demo(db, note='saylau candidates demo --remove').summary()}")
+        else:
+            print(f"sample data: {load_demo(db, args.count).summary()}")
         return 0
     directory = CandidateDirectory(db)
-    for candidate, score in directory.search_names(" ".join(args.query)):
+    found = directory.search_names(" ".join(args.query))
+    if not found:
+        print(f"No candidate matches {' '.join(args.query)!r}.", file=sys.stderr)
+        return 1
+    for candidate, score in found:
         if args.json:
             record = {**vars(candidate), "score": round(score, 4)}
             print(json.dumps(record, ensure_ascii=False))
@@ -200,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"Content error: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except (sqlite3.Error, OSError) as exc:
         print(f"Database error: DATABASE_PATH={settings.database_path}: {exc}", file=sys.stderr)
         return 4

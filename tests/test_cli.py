@@ -87,3 +87,50 @@ def test_console_without_token(tmp_path: Path) -> None:
     assert "Спасибо за отзыв" in out  # button 1 under the answer: helpful
     assert "Сәлеметсіз бе" in out  # /language, then 1: Kazakh
     assert "Traceback" not in result.stderr
+
+
+def test_candidates_search_export_and_removing_sample_data(tmp_path: Path) -> None:
+    assert run(["candidates", "demo", "--count", "40"], tmp_path).returncode == 0
+    missing = run(["candidates", "search", "Zzyzxq Qwxv"], tmp_path)
+    assert missing.returncode == 1 and "No candidate matches" in missing.stderr and not missing.stdout
+    found = run(["candidates", "search", "Әлімжанова"], tmp_path)
+    assert found.returncode == 0 and "[SAMPLE DATA]" in found.stdout
+    export = run(["candidates", "export"], tmp_path)
+    assert export.returncode == 0 and len(export.stdout.splitlines()) == 1  # the header only
+    assert "Only sample candidates" in export.stderr and "--include-sample" in export.stderr
+    assert len(run(["candidates", "export", "--include-sample"], tmp_path).stdout.splitlines()) == 41
+    removed = run(["candidates", "demo", "--remove"], tmp_path)
+    assert removed.returncode == 0 and "removed 40 sample candidates" in removed.stdout
+    assert "0 sample candidates" in run(["candidates", "demo", "--remove"], tmp_path).stdout
+    assert "Only sample" not in run(["candidates", "export"], tmp_path).stderr
+    from bot.db import open_database
+
+    db = open_database(tmp_path / "cli.db")
+    assert db.execute("SELECT count(*) FROM candidates").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM elections WHERE is_sample = 1").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM elections").fetchone()[0] > 5  # the real calendar stays
+    assert (
+        db.execute("SELECT count(*) FROM audit_log WHERE action = 'candidates.remove_sample'").fetchone()[0]
+        == 2
+    )
+
+
+def test_a_closed_pipe_is_not_a_database_error(tmp_path: Path) -> None:
+    assert run(["candidates", "demo", "--count", "300"], tmp_path).returncode == 0
+    environ = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.db"), "PYTHONPATH": str(ROOT)}
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone, as after `| head` has read its lines
+    try:
+        writer = subprocess.run(
+            [sys.executable, "-m", "bot", "candidates", "export", "--include-sample"],
+            cwd=tmp_path,
+            env=environ,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert writer.returncode == 0, writer.stderr
+    assert "Database error" not in writer.stderr and "Traceback" not in writer.stderr

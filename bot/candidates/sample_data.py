@@ -1,16 +1,19 @@
 """Generated demo candidates: never real people, always flagged ``is_sample``.
 
 They are loaded only on request (``python -m bot candidates demo``), live under a demo
-election and demo rural districts, and every card and list shows a "sample data" label.
+election and demo rural districts, and every card and list shows a "sample data" label;
+``python -m bot candidates demo --remove`` deletes them again.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 
 import sqlite_utils
 
+from bot import audit
 from bot.candidates.importing import ImportReport, import_rows
 from bot.db import utcnow
 
@@ -181,3 +184,49 @@ def load_demo(db: sqlite_utils.Database, count: int = 300, districts_per_region:
         if report.rejected:
             raise ValueError(f"demo data rejected: {report.rejected[:3]}")
     return report
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What :func:`remove_demo` deleted."""
+
+    candidates: int
+    ballots: int
+    areas: int
+    elections: int
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        return (
+            f"removed {self.candidates} sample candidates, {self.ballots} ballots, "
+            f"{self.areas} areas, {self.elections} elections"
+        )
+
+
+def remove_demo(db: sqlite_utils.Database, by: int = 0, note: str | None = None) -> Removed:
+    """Delete every sample candidate, and the sample ballots, areas and elections nothing real
+    uses any more, in one transaction with an audit entry. Real data is never touched."""
+    with db.atomic():
+        candidates = db.execute("DELETE FROM candidates WHERE is_sample = 1").rowcount
+        ballots = db.execute(
+            "DELETE FROM ballots WHERE is_sample = 1 AND id NOT IN (SELECT ballot_id FROM candidates)"
+        ).rowcount
+        areas = 0
+        while True:  # leaves first: an area is deleted once no ballot or sub-area points at it
+            gone = db.execute(
+                """DELETE FROM areas WHERE is_sample = 1
+                   AND id NOT IN (SELECT area_id FROM ballots)
+                   AND id NOT IN (SELECT parent_id FROM areas WHERE parent_id IS NOT NULL)"""
+            ).rowcount
+            if not gone:
+                break
+            areas += gone
+        elections = db.execute(
+            """DELETE FROM elections WHERE is_sample = 1
+               AND id NOT IN (SELECT election_id FROM ballots)
+               AND id NOT IN (SELECT election_id FROM mission_polling)
+               AND id NOT IN (SELECT election_id FROM subscriptions)"""
+        ).rowcount
+        removed = Removed(candidates, ballots, areas, elections)
+        audit.record(db, by, "candidates.remove_sample", None, after=vars(removed), note=note)
+    return removed

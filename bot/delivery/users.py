@@ -21,10 +21,12 @@ def get_lang(db: sqlite_utils.Database, user_id: int) -> Lang | None:
 
 
 def set_lang(db: sqlite_utils.Database, user_id: int, lang: Lang) -> None:
-    """Remember the user's interface language."""
+    """Remember the user's interface language (their reminders' language too)."""
     if lang not in LANGS:
         raise ValueError(f"unsupported language {lang!r}")
-    db["users"].upsert({"user_id": user_id, "lang": lang, "updated_at": utcnow()}, pk="user_id")
+    with db.atomic():  # reminders follow the language the user reads now
+        db["users"].upsert({"user_id": user_id, "lang": lang, "updated_at": utcnow()}, pk="user_id")
+        db.execute("UPDATE subscriptions SET lang = ? WHERE user_id = ?", [lang, user_id])
 
 
 def user_data(db: sqlite_utils.Database, user_id: int) -> dict[str, object] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from html import escape
 
 from aiogram import Router
@@ -67,6 +68,7 @@ def stats_chart(figures: stats.Stats, assistant: Assistant, today: date, lang: L
         topics_title=_("Top topics"),
         topics=topics,
         empty=_("none yet"),
+        number=partial(format_decimal, locale=lang),
     )
 
 

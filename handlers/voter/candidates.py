@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import escape
 
 from aiogram import F, Router
@@ -194,8 +194,8 @@ def router() -> Router:
 
 
 @lru_cache(maxsize=64)
-def _election_png(title: str, bars: tuple[tuple[str, int], ...], note: str) -> bytes:
-    return charts.bars_png(title, bars, note)
+def _election_png(title: str, bars: tuple[tuple[str, int], ...], note: str, lang: Lang) -> bytes:
+    return charts.bars_png(title, bars, note, number=partial(format_decimal, locale=lang))
 
 
 def stats_chart_png(directory: CandidateDirectory, stats: ElectionStats, lang: Lang) -> bytes:
@@ -213,7 +213,7 @@ def stats_chart_png(directory: CandidateDirectory, stats: ElectionStats, lang: L
         (gettext("Nominated by parties", lang), stats.party_nominated),
         (gettext("Self-nominated", lang), stats.self_nominated),
     )
-    return _election_png(title, bars, note)
+    return _election_png(title, bars, note, lang)
 
 
 async def send_candidate_card(

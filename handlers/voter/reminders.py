@@ -34,6 +34,19 @@ def router() -> Router:
             kb.button(text=text, callback_data=SubscribeCB(election=vote.id))
         kb.adjust(1)
         lines = [_("I can remind you three days before a vote and on the morning of the day.")]
+        assert message.from_user is not None
+        names = {v.id: v.name(lang) for v in votes(assistant.db)} | {reminders.ALL_VOTES: _("every vote")}
+        kept = [
+            names.get(s["election_id"], s["election_id"])
+            for s in reminders.subscriptions_of(assistant.db, message.from_user.id)
+        ]
+        if kept:
+            lines.insert(
+                0,
+                _("You already get reminders about {what}. /unsubscribe stops them.").format(
+                    what=", ".join(kept)
+                ),
+            )
         if not ahead:
             lines.append(_("No vote is scheduled at the moment; I will remind you when one is."))
         await message.answer(escape("\n".join(lines)), reply_markup=kb.as_markup())
@@ -50,9 +63,16 @@ def router() -> Router:
                 _("This vote is not scheduled any more. Try /subscribe again."), show_alert=True
             )
             return
-        reminders.subscribe(assistant.db, query.from_user.id, lang, choice)
+        already = any(
+            s["election_id"] == choice for s in reminders.subscriptions_of(assistant.db, query.from_user.id)
+        )
+        reminders.subscribe(assistant.db, query.from_user.id, lang, choice)  # in today's language
         what = _("every vote") if choice == reminders.ALL_VOTES else ahead[choice].name(lang)
-        text = _("Done: I will remind you about {what}. /unsubscribe stops the reminders.").format(what=what)
+        text = (
+            _("You already get reminders about {what}. /unsubscribe stops them.")
+            if already
+            else _("Done: I will remind you about {what}. /unsubscribe stops the reminders.")
+        ).format(what=what)
         await query.answer()
         if query.message is not None:
             await query.message.answer(escape(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -20,9 +20,11 @@ from bot.conversation.core import Knowledge
 from bot.delivery import reminders, users
 from bot.i18n import gettext, ngettext
 from bot.languages import LANGS, NATIVE_NAMES, Lang
+from bot.telegram.command_menus import commands
 from bot.text.formatting import format_stamp
 from handlers.callbacks import LangCB, MenuCB
 from handlers.keyboards import language_keyboard, main_menu
+from handlers.sharing import bot_username
 from handlers.voter.candidates import send_candidate_card
 from handlers.voter.questions import send_reply
 
@@ -99,24 +101,24 @@ def router() -> Router:
         await message.answer(_("Choose a topic:"), reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("help"))
-    async def help_(message: Message, assistant: Assistant, lang: Lang) -> None:
+    async def help_(message: Message, bot: Bot, assistant: Assistant, lang: Lang) -> None:
         """What the bot can do and its commands."""
         n = len(assistant.entries)
         topics = ngettext("I know answers on {n} topic.", "I know answers on {n} topics.", n, lang)
-        text = "\n".join(
-            [
-                topics.format(n=n),
-                _("Type a question in Kazakh, Russian or Indonesian, or use the buttons."),
-                "",
-                "/menu — " + _("topics"),
-                "/dates — " + _("election calendar"),
-                "/abroad — " + _("voting abroad and embassies"),
-                "/subscribe — " + _("remind me about votes"),
-                "/language — " + _("change language"),
-                "/privacy — " + _("what I keep about you"),
-                "/forget — " + _("delete what I keep about you"),
-            ]
-        )
+        lines = [
+            escape(topics.format(n=n)),
+            escape(_("Type a question in Kazakh, Russian or Indonesian, or use the buttons.")),
+            "",
+        ]
+        # Every voter command, from the same list as Telegram's command menu.
+        lines += [f"/{c.command} — {escape(c.description)}" for c in commands(lang)]
+        username = await bot_username(bot)
+        if username:
+            inline = _(
+                "In any chat, type @{bot} and a question or a name: the answer card can be sent there."
+            )
+            lines += ["", escape(inline.format(bot=username))]
+        text = "\n".join(lines)
         await message.answer(text, reply_markup=main_menu(assistant, lang))
 
     @r.message(Command("privacy"))
