@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def polling_env(api_url: str, token: str, database: Path, **extra: str) -> dict[str, str]:
+    """The environment of ``python -m bot`` long polling the fake Bot API at ``api_url``."""
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": api_url,
+        "DATABASE_PATH": str(database),
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    env.pop("WEBHOOK_URL", None)
+    return env
 
 
 async def start_bot(cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:

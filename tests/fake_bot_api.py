@@ -130,31 +130,24 @@ class FakeBotAPI:
                 status=403,
             )
         if method == "sendphoto":
-            chat_id = int(params["chat_id"])
-            return self._ok(
-                {
-                    "message_id": next(self._message_ids),
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"},
-                    "from": BOT_USER,
-                    "caption": params.get("caption", ""),
-                    "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 800, "height": 900}],
-                }
-            )
+            photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 800, "height": 900}]
+            return self._ok(self._sent(params, caption=params.get("caption", ""), photo=photo))
         if method == "sendmessage":
-            chat_id = int(params["chat_id"])
-            return self._ok(
-                {
-                    "message_id": next(self._message_ids),
-                    "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"},
-                    "from": BOT_USER,
-                    "text": params.get("text", ""),
-                }
-            )
+            return self._ok(self._sent(params, text=params.get("text", "")))
         return web.json_response(
             {"ok": False, "error_code": 404, "description": "Not Found: method not emulated"}, status=404
         )
+
+    def _sent(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        """The Message the bot sent to ``params["chat_id"]``, with ``content`` (text, photo...)."""
+        chat = {"id": int(params["chat_id"]), "type": "private"}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            **content,
+        }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

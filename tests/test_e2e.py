@@ -13,7 +13,7 @@ import aiohttp
 from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
 from bot.delivery import reminders
-from tests.e2e_process import free_port, start_bot, stop_bot
+from tests.e2e_process import free_port, polling_env, start_bot, stop_bot
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,16 +23,7 @@ TOKEN = "123456:" + "E" * 35
 async def test_polling_loop_answers_over_loopback(tmp_path: Path) -> None:
     api = FakeBotAPI()
     await api.start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "DATABASE_PATH": str(tmp_path / "e2e.db"),
-        "LOG_LEVEL": "INFO",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("WEBHOOK_URL", None)
-    proc = await start_bot(tmp_path, env)
+    proc = await start_bot(tmp_path, polling_env(api.base_url, TOKEN, tmp_path / "e2e.db", LOG_LEVEL="INFO"))
     try:
         # Start-up: profile per language, then polling.
         commands = await api.wait_for("setMyCommands", 4)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from bot.faq.entries import load_faq_files
-from tests.e2e_process import start_bot, stop_bot
+from tests.e2e_process import polling_env, start_bot, stop_bot
 from tests.fake_bot_api import BOT_USER, FakeBotAPI
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "L" * 35
 USERS = {"kk": 801, "ru": 802, "id": 803}
 
@@ -35,15 +33,7 @@ async def test_deep_link_opens_the_answer_in_each_language_with_a_share_button(t
     entry = {e.topic: e for e in load_faq_files()}["home-voting"]
     api = FakeBotAPI()
     await api.start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "DATABASE_PATH": str(tmp_path / "links.db"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("WEBHOOK_URL", None)
-    proc = await start_bot(tmp_path, env)
+    proc = await start_bot(tmp_path, polling_env(api.base_url, TOKEN, tmp_path / "links.db"))
     try:
         for lang, user in USERS.items():
             await api.push_message("/start home-voting", user_id=user, language_code=lang)

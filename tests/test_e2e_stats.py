@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import struct
 import time
@@ -12,10 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.charts import PNG_SIGNATURE
-from tests.e2e_process import start_bot, stop_bot
+from tests.e2e_process import polling_env, start_bot, stop_bot
 from tests.fake_bot_api import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "S" * 35
 ADMIN = 901
 
@@ -33,15 +31,7 @@ async def _sent(api: FakeBotAPI, wanted: Callable[[dict], bool], timeout: float 
 async def test_stats_sends_a_png_chart_with_the_figures(tmp_path: Path) -> None:
     api = FakeBotAPI()
     await api.start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "DATABASE_PATH": str(tmp_path / "stats.db"),
-        "ADMIN_IDS": str(ADMIN),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("WEBHOOK_URL", None)
+    env = polling_env(api.base_url, TOKEN, tmp_path / "stats.db", ADMIN_IDS=str(ADMIN))
     proc = await start_bot(tmp_path, env)
     try:
         await api.push_message("Во сколько открываются избирательные участки?", user_id=902)

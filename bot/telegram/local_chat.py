@@ -98,32 +98,23 @@ class LocalSession(BaseSession):
             name = document.filename if isinstance(document, BufferedInputFile) else str(document)
             self.documents.append((int(method.chat_id), name or "", data))
             file_id = f"sent-{self.next_message_id()}"
-            return Message(
-                message_id=self.next_message_id(),
-                date=datetime.now(UTC),
-                chat=Chat(id=int(method.chat_id), type="private"),
-                from_user=me,
-                caption=method.caption,
-                document=Document(
-                    file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data)
-                ),
-            ).as_(bot)
+            document = Document(file_id=file_id, file_unique_id=file_id, file_name=name, file_size=len(data))
+            return self._sent_file(bot, me, method.chat_id, method.caption, document=document)
         if isinstance(method, SendPhoto):
             photo = method.photo
             data = photo.data if isinstance(photo, BufferedInputFile) else b""
             self.photos.append((int(method.chat_id), data, method.caption or ""))
             file_id = f"photo-{self.next_message_id()}"
-            return Message(
-                message_id=self.next_message_id(),
-                date=datetime.now(UTC),
-                chat=Chat(id=int(method.chat_id), type="private"),
-                from_user=me,
-                caption=method.caption,
+            return self._sent_file(
+                bot,
+                me,
+                method.chat_id,
+                method.caption,
                 photo=[PhotoSize(file_id=file_id, file_unique_id=file_id, width=800, height=900)],
                 reply_markup=method.reply_markup
                 if isinstance(method.reply_markup, InlineKeyboardMarkup)
                 else None,
-            ).as_(bot)
+            )
         if isinstance(method, GetFile):
             if method.file_id not in self.files:
                 raise NotImplementedError(f"no uploaded file {method.file_id}")
@@ -147,6 +138,19 @@ class LocalSession(BaseSession):
         if bool in get_args(method.__returning__) or method.__returning__ is bool:
             return True
         raise NotImplementedError(f"LocalSession does not emulate {type(method).__name__}")
+
+    def _sent_file(
+        self, bot: Bot, me: User, chat_id: int | str, caption: str | None, **content: Any
+    ) -> Message:
+        """The Message a sent document or photo becomes (``content``: the file and markup)."""
+        return Message(
+            message_id=self.next_message_id(),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id), type="private"),
+            from_user=me,
+            caption=caption,
+            **content,
+        ).as_(bot)
 
     async def close(self) -> None:
         """Nothing to close."""
