@@ -110,25 +110,46 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[int, float]]:
-        """(candidate id, similarity) of names matching ``query``, best first."""
+    def search(self, query: str, limit: int = 20, min_score: float = NAME_MATCH) -> list[tuple[int, float]]:
+        """(candidate id, similarity) of names matching ``query`` at least ``min_score``, best first."""
         words = name_key(query).split()[:6]
         if not words or not len(self):
             return []
-        total = np.zeros(len(self), dtype=np.float32)
+        min_score = max(min_score, NAME_MATCH)
+        # A word can only count in a mean of min_score when the other words match perfectly.
+        cutoff = max(WORD_MATCH, len(words) * min_score - (len(words) - 1) - 1e-9)
+        rows, total = None, None  # the rows every word so far matches, and their summed similarity
         for word in words:
-            best = np.zeros(len(self), dtype=np.float32)
-            for name_word, similarity, _ in process.extract(
-                word, self.vocabulary, scorer=JaroWinkler.similarity, score_cutoff=WORD_MATCH, limit=30
-            ):
-                rows = self._postings.rows_with(name_word)
-                best[rows] = np.maximum(best[rows], similarity)
-            if not best.any():
+            matches = process.extract(
+                word, self.vocabulary, scorer=JaroWinkler.similarity, score_cutoff=cutoff, limit=30
+            )
+            word_rows, similarity = self._best_per_row(matches)
+            if rows is None:
+                rows, total = word_rows, similarity
+            else:
+                rows, mine, theirs = np.intersect1d(rows, word_rows, assume_unique=True, return_indices=True)
+                total = total[mine] + similarity[theirs]
+            if not len(rows):
                 return []  # every word of the query must match
-            total = np.where(best > 0, total + best, -np.inf)
-        hit = top_rows(np.where(total > 0, total, 0), limit * 5)
-        ranked = sorted((-round(float(total[r]) / len(words), 3), r) for r in hit)
-        return [(int(self.ids[r]), -score) for score, r in ranked[:limit] if -score >= NAME_MATCH]
+        hit = top_rows(total, limit * 5)
+        ranked = sorted((-round(float(total[i]) / len(words), 3), int(rows[i])) for i in hit)
+        return [(int(self.ids[r]), -score) for score, r in ranked[:limit] if -score >= min_score]
+
+    def _best_per_row(self, matches: list[tuple[str, float, int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding any of the matched name words (sorted, once each), with the best
+        similarity of a word of theirs: work in proportion to the rows found, not to all names."""
+        if not matches:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+        postings = [self._postings.rows_with(w) for w, _, _ in matches]
+        if len(postings) == 1:  # one word: its postings are sorted rows already
+            return postings[0], np.full(len(postings[0]), matches[0][1])
+        rows = np.concatenate(postings)
+        similarity = np.repeat(np.array([s for _, s, _ in matches]), [len(p) for p in postings])
+        order = np.lexsort((-similarity, rows))  # by row, the best similarity first
+        rows, similarity = rows[order], similarity[order]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = rows[1:] != rows[:-1]
+        return rows[first], similarity[first]
 
 
 class CandidateDirectory:
@@ -268,7 +289,7 @@ class CandidateDirectory:
         The matches are read in one query, and only those good enough: most messages a voter
         types are no name at all, or match names too loosely to be taken for one.
         """
-        hits = [(cid, score) for cid, score in self.name_index().search(query, limit) if score >= min_score]
+        hits = self.name_index().search(query, limit, min_score)
         if not hits:
             return []
         by_id = {c.id: c for c in self._candidates_with_ids([cid for cid, _ in hits])}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import quote, urlencode
 
@@ -79,6 +80,7 @@ def start_url(username: str, link: DeepLink) -> str | None:
     return f"https://t.me/{quote(username)}?start={link.payload}"
 
 
+@lru_cache(maxsize=1024)  # the same few answers are shared from every reply
 def share_url(username: str, link: DeepLink, text: str) -> str | None:
     """Telegram's "share" page for the link, with ``text`` as the message (None: no link)."""
     url = start_url(username, link)

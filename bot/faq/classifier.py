@@ -23,6 +23,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -42,21 +43,18 @@ DEFAULT_CACHE = cache_dir()  # SAYLAU_MODEL_CACHE, else ~/.cache/saylau
 
 def text_features(folded: str) -> Counter[str]:
     """Features of a folded text: words, word pairs, 4- and 6-letter stems, 3-5 letter n-grams."""
-    bag: Counter[str] = Counter()
     words = folded.split()
-    for i, word in enumerate(words):
-        bag["w:" + word] += 1
-        if i:
-            bag["b:" + words[i - 1] + " " + word] += 1
-        if len(word) > 4:
-            bag["s:" + word[:4]] += 1
-        if len(word) > 6:
-            bag["s:" + word[:6]] += 1
+    feats = ["w:" + word for word in words]
+    feats += ["b:" + first + " " + second for first, second in pairwise(words)]
+    feats += ["s:" + word[:4] for word in words if len(word) > 4]
+    feats += ["s:" + word[:6] for word in words if len(word) > 6]
+    for word in words:
         padded = f" {word} "
-        for n in (3, 4, 5):
-            for j in range(len(padded) - n + 1):
-                bag[padded[j : j + n]] += 1
-    return bag
+        end = len(padded)
+        feats += [padded[j : j + 3] for j in range(end - 2)]
+        feats += [padded[j : j + 4] for j in range(end - 3)]
+        feats += [padded[j : j + 5] for j in range(end - 4)]
+    return Counter(feats)  # one list counted at once: half the time of counting feature by feature
 
 
 @dataclass(frozen=True)
@@ -86,9 +84,11 @@ def _weighted(
     bag: Counter[str], vocabulary: dict[str, int], idf: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The known features of ``bag`` as (rows, unit-length sublinear TF-IDF weights, float32)."""
-    known = [(row, count) for f, count in bag.items() if (row := vocabulary.get(f)) is not None]
-    rows = np.array([row for row, _ in known], dtype=np.int64)
-    values = (1 + np.log(np.array([count for _, count in known], dtype=np.float64))) * idf[rows]
+    rows = np.fromiter(map(vocabulary.get, bag, repeat(-1)), dtype=np.int64, count=len(bag))
+    counts = np.fromiter(bag.values(), dtype=np.float64, count=len(bag))
+    known = rows >= 0
+    rows = rows[known]
+    values = (1 + np.log(counts[known])) * idf[rows]
     norm = math.sqrt(values @ values) or 1.0
     return rows, (values / norm).astype(np.float32)
 

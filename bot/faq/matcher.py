@@ -148,7 +148,13 @@ class FaqMatcher:
         topic_bags: list[Counter[str]] = [Counter() for _ in topics]
         for doc, bag in enumerate(bags):
             topic_bags[doc_topic[doc]].update(bag)
-        self._centroids = PostingIndex([self._weights(bag) for bag in topic_bags])
+        # Topic centroids as one dense (feature x topic) matrix: a few thousand features by a
+        # few dozen topics is a few hundred KB, and a question's centroid cosines are one product.
+        self._feature_ids = {f: i for i, f in enumerate(self._idf)}
+        self._centroids = np.zeros((len(self._feature_ids), len(topics)), dtype=np.float64)
+        for t, bag in enumerate(topic_bags):
+            for f, w in self._weights(bag).items():
+                self._centroids[self._feature_ids[f], t] = w
         self._n_docs = n_docs
         for topic in model.classes if model is not None else ():
             if topic not in topic_index:  # learnt from examples only: the model alone scores it
@@ -161,6 +167,11 @@ class FaqMatcher:
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {f: w / norm for f, w in vec.items()}
 
+    def _centroid_scores(self, qvec: dict[str, float]) -> np.ndarray:
+        """Cosine of the unit vector ``qvec`` with every topic's centroid."""
+        rows = [self._feature_ids[f] for f in qvec]
+        return np.fromiter(qvec.values(), dtype=np.float64, count=len(rows)) @ self._centroids[rows]
+
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Topics ordered by score, best first (at most ``limit``)."""
         full = key(question)
@@ -171,20 +182,17 @@ class FaqMatcher:
         cosine = self._phrases.scores(qvec, max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE)))
         if cosine is None:
             return []
-        best: dict[int, float] = {}
+        docs = top_rows(cosine, TOP_DOCS)
+        fuzzy = np.array([fuzz.ratio(folded, self._doc_keys[d]) for d in docs], dtype=np.float64) / 100
         fw = self.fuzzy_weight
-        for doc in top_rows(cosine, TOP_DOCS):
-            cos = float(cosine[doc])
-            fuzzy = fuzz.ratio(folded, self._doc_keys[doc]) / 100
-            score = (1 - fw) * cos + fw * fuzzy
-            topic = int(self._doc_topic[doc])
-            if score > best.get(topic, 0.0):
-                best[topic] = score
-        centroid = self._centroids.scores(qvec)
+        scores = (1 - fw) * cosine[docs] + fw * fuzzy
+        best = np.zeros(self._centroids.shape[1], dtype=np.float64)
+        np.maximum.at(best, self._doc_topic[docs], scores)  # each topic's best phrasing
         cw, mw = self.centroid_weight, self.model_weight
         combined = np.zeros(len(self.topics), dtype=np.float64)
-        for t, s in best.items():
-            combined[t] = (1 - mw) * ((1 - cw) * s + cw * float(centroid[t]))  # type: ignore[index]
+        retrieved = best > 0
+        retrieval = (1 - cw) * best + cw * self._centroid_scores(qvec)
+        combined[: len(best)][retrieved] = (1 - mw) * retrieval[retrieved]
         if self.model is not None:
             combined[self._model_rows] += mw * self.model.probabilities_folded(full)
         top = sorted(top_rows(combined, limit), key=lambda t: (-combined[t], t))

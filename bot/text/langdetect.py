@@ -15,15 +15,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 from bot.languages import LANGS, Lang
-from bot.text.normalize import fold, normalize
+from bot.text.normalize import fold, key, normalize
 
 _KK_CYRILLIC = re.compile("[әғқңөұүһі]")
 _KK_LATIN = re.compile("[äğqñöūüşı]")
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-z]")
 MAX_CHARS = 1000  # the start of a long message tells its language
+_PAIRS: tuple[tuple[Lang, Lang], ...] = (("kk", "ru"), ("kk", "id"))  # Cyrillic, Latin
 
 # A few very common words per language, so the model is sensible even on a tiny FAQ.
 SEED_TEXT: dict[Lang, str] = {
@@ -44,8 +46,10 @@ def _features(folded: str) -> list[str]:
     for word in folded.split():
         feats.append("w:" + word)
         padded = f" {word} "
-        for n in (2, 3, 4):
-            feats.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        end = len(padded)
+        feats += [padded[i : i + 2] for i in range(end - 1)]
+        feats += [padded[i : i + 3] for i in range(end - 2)]
+        feats += [padded[i : i + 4] for i in range(end - 3)]
     return feats
 
 
@@ -66,12 +70,19 @@ class LanguageDetector:
             texts = [SEED_TEXT[lang], *corpus.get(lang, ())]
             counts[lang] = Counter(f for t in texts for f in _features(fold(normalize(t))))
         vocab = set().union(*counts.values())
-        self._log_prob: dict[Lang, dict[str, float]] = {}
-        self._unseen: dict[Lang, float] = {}
+        log_prob: dict[Lang, dict[str, float]] = {}
+        unseen: dict[Lang, float] = {}
         for lang, counter in counts.items():
             total = sum(counter.values()) + alpha * (len(vocab) + 1)
-            self._log_prob[lang] = {f: math.log((c + alpha) / total) for f, c in counter.items()}
-            self._unseen[lang] = math.log(alpha / total)
+            log_prob[lang] = {f: math.log((c + alpha) / total) for f, c in counter.items()}
+            unseen[lang] = math.log(alpha / total)
+        # Only two languages are ever compared (by script), so each pair keeps one table of
+        # per-feature log-odds: one lookup per feature instead of one per language.
+        self._log_odds: dict[tuple[Lang, Lang], tuple[dict[str, float], float]] = {}
+        for a, b in _PAIRS:
+            pa, pb, ua, ub = log_prob[a], log_prob[b], unseen[a], unseen[b]
+            table = {f: pa.get(f, ua) - pb.get(f, ub) for f in pa.keys() | pb.keys()}
+            self._log_odds[a, b] = table, ua - ub
 
     def detect(self, text: str, hint: Lang | None = None) -> Detection:
         """Detect the language of ``text``; ``hint`` (the user's language) breaks ties."""
@@ -83,13 +94,11 @@ class LanguageDetector:
         if not cyrillic and not latin:
             return Detection(hint, 0.0)
         candidates: tuple[Lang, Lang] = ("kk", "ru") if cyrillic >= latin else ("kk", "id")
-        feats = _features(fold(norm))
-        scores = {
-            lang: sum(self._log_prob[lang].get(f, self._unseen[lang]) for f in feats) for lang in candidates
-        }
+        feats = _features(key(text[:MAX_CHARS]))  # = fold(norm), remembered for the other readers
+        table, unseen = self._log_odds[candidates]
         # Per-feature log-odds turned into a probability of the winner.
         a, b = candidates
-        diff = (scores[a] - scores[b]) / max(1, len(feats)) * 8
+        diff = sum(map(table.get, feats, repeat(unseen))) / max(1, len(feats)) * 8
         p_a = 1 / (1 + math.exp(-max(-50.0, min(50.0, diff))))
         best, p = (a, p_a) if p_a >= 0.5 else (b, 1 - p_a)
         if p < 0.6 and hint in candidates:
