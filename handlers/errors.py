@@ -8,12 +8,14 @@ from aiogram import Router
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
+from handlers.routing import LeanRouter
+
 log = logging.getLogger(__name__)
 
 
 def router() -> Router:
     """Build the error router."""
-    r = Router(name="errors")
+    r = LeanRouter(name="errors")
 
     @r.errors()
     async def on_error(event: ErrorEvent) -> bool:

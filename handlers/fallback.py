@@ -10,6 +10,7 @@ from bot.conversation.assistant import Assistant
 from bot.languages import Lang
 from handlers.filters import on_loop
 from handlers.keyboards import main_menu
+from handlers.routing import LeanRouter
 
 
 async def unknown_command_reply(message: Message, assistant: Assistant, lang: Lang) -> None:
@@ -22,7 +23,7 @@ async def unknown_command_reply(message: Message, assistant: Assistant, lang: La
 
 def router() -> Router:
     """Build the catch-all router; include it last."""
-    r = Router(name="fallback")
+    r = LeanRouter(name="fallback")
 
     r.message(on_loop(F.text.startswith("/")))(unknown_command_reply)
 

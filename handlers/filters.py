@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.types import CallbackQuery, TelegramObject
 from magic_filter import MagicFilter
 
 
@@ -32,3 +32,22 @@ class OnLoop(Filter):
 def on_loop(magic: MagicFilter) -> OnLoop:
     """``magic`` (such as ``F.text & ~F.text.startswith("/")``) as a filter run on the event loop."""
     return OnLoop(magic)
+
+
+class DataPrefix(Filter):
+    """Button presses whose callback data starts with ``head`` (read by :mod:`handlers.routing`)."""
+
+    def __init__(self, head: str) -> None:
+        self.head = head
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        data = getattr(query, "data", None)
+        return bool(data) and data.startswith(self.head)  # type: ignore[union-attr]
+
+    def __str__(self) -> str:
+        return f"data_prefix({self.head!r})"
+
+
+def data_prefix(head: str) -> DataPrefix:
+    """A filter of button presses whose callback data starts with ``head`` (such as ``"adm"``)."""
+    return DataPrefix(head)

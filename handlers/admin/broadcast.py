@@ -19,6 +19,7 @@ from bot.languages import LANGS, NATIVE_NAMES, Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import BroadcastCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 
 
 class Compose(StatesGroup):
@@ -29,7 +30,7 @@ class Compose(StatesGroup):
 
 def router() -> Router:
     """Build the /broadcast router (include it inside the admin-only router)."""
-    r = Router(name="admin-broadcast")
+    r = LeanRouter(name="admin-broadcast")
 
     @r.message(Command("broadcast"))
     async def begin(message: Message, state: FSMContext, assistant: Assistant) -> None:

@@ -24,6 +24,7 @@ from handlers.admin.uploads import (
 )
 from handlers.callbacks import UploadCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 
 MAX_UPLOAD = MAX_BYTES  # 5 MB, as the message below says
 REJECTIONS_SHOWN = 10
@@ -36,7 +37,7 @@ def dry_run(assistant: Assistant, data: bytes, election: str | None) -> ImportRe
 
 def router() -> Router:
     """Build the router for candidate uploads (include it inside the admin-only router)."""
-    r = Router(name="admin-candidates")
+    r = LeanRouter(name="admin-candidates")
 
     @r.message(on_loop(F.document.file_name.lower().endswith(".csv")))
     async def upload(message: Message, bot: Bot, assistant: Assistant) -> None:

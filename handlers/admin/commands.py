@@ -36,7 +36,8 @@ from handlers.admin import missions as admin_missions
 from handlers.admin import stats as admin_stats
 from handlers.admin import unanswered as admin_unanswered
 from handlers.fallback import unknown_command_reply
-from handlers.filters import on_loop
+from handlers.filters import data_prefix, on_loop
+from handlers.routing import LeanRouter
 
 log = logging.getLogger(__name__)
 BOT_FILE_LIMIT = 50 * 1024 * 1024  # Telegram bots may send files up to 50 MB
@@ -52,8 +53,8 @@ class IsAdmin(Filter):
 
 def router() -> Router:
     """Build the admin router (include it before the routers that answer any text)."""
-    r = Router(name="admin")
-    admin = Router(name="admin-only")
+    r = LeanRouter(name="admin")
+    admin = LeanRouter(name="admin-only")
     admin.message.filter(IsAdmin())
     admin.callback_query.filter(IsAdmin())
 
@@ -140,7 +141,7 @@ def router() -> Router:
             message.chat.id, BufferedInputFile(data, filename=f"saylau-content-{stamp}.zip")
         )
 
-    other_files = Router(name="admin-other-files")
+    other_files = LeanRouter(name="admin-other-files")
     admin.include_routers(
         admin_candidates.router(),
         admin_stats.router(),
@@ -165,7 +166,7 @@ def router() -> Router:
             )
         )
 
-    others = Router(name="admin-denied")  # a router's own handlers run before its sub-routers'
+    others = LeanRouter(name="admin-denied")  # a router's own handlers run before its sub-routers'
     r.include_routers(admin, others)
 
     @others.message(Command(*(name for name, _description in ADMIN_COMMANDS)))
@@ -176,7 +177,7 @@ def router() -> Router:
         audit.record_denied(assistant.db, user_id, (message.text or "")[:50])
         await unknown_command_reply(message, assistant, lang)
 
-    @others.callback_query(on_loop(F.data.startswith("adm")))
+    @others.callback_query(data_prefix("adm"))
     async def denied_button(query: CallbackQuery, assistant: Assistant) -> None:
         """A non-admin pressed (or forged) an admin button."""
         log.warning("User %s pressed admin button %r", query.from_user.id, (query.data or "")[:64])

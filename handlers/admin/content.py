@@ -26,11 +26,12 @@ from handlers.admin.uploads import (
 )
 from handlers.callbacks import ContentUploadCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 
 
 def router() -> Router:
     """Build the router for content zips (include it inside the admin-only router)."""
-    r = Router(name="admin-content")
+    r = LeanRouter(name="admin-content")
 
     @r.message(on_loop(F.document.file_name.lower().endswith(".zip")))
     async def upload(message: Message, bot: Bot, assistant: Assistant) -> None:

@@ -11,11 +11,12 @@ from bot.calendar.votes import kazakhstan_today
 from bot.config import Settings
 from bot.conversation.assistant import Assistant
 from bot.languages import Lang
+from handlers.routing import LeanRouter
 
 
 def router() -> Router:
     """Build the /stale router (include it inside the admin-only router)."""
-    r = Router(name="admin-digest")
+    r = LeanRouter(name="admin-digest")
 
     @r.message(Command("stale"))
     async def stale(message: Message, assistant: Assistant, settings: Settings, lang: Lang) -> None:

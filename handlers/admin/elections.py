@@ -14,13 +14,14 @@ from bot.candidates.directory import CandidateDirectory
 from bot.conversation.assistant import Assistant
 from bot.faq.entries import ContentError
 from handlers.admin.args import key_values, not_saved
+from handlers.routing import LeanRouter
 
 LISTED = 30
 
 
 def router() -> Router:
     """Build the router for editing elections (include it inside the admin-only router)."""
-    r = Router(name="admin-elections")
+    r = LeanRouter(name="admin-elections")
 
     @r.message(Command("elections"))
     async def list_(message: Message, assistant: Assistant) -> None:

@@ -29,6 +29,7 @@ from handlers.admin.uploads import check_off_loop
 from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB, FaqRevertCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 
 MAX_MESSAGE = 4000
 HISTORY_SHOWN = 15
@@ -178,7 +179,7 @@ def unknown_topic(topic: str) -> str:
 
 def router() -> Router:
     """Build the FAQ review router (include it inside the admin-only router)."""
-    r = Router(name="admin-faq")
+    r = LeanRouter(name="admin-faq")
 
     @r.message(Command("faq"))
     async def list_(message: Message, bot: Bot, assistant: Assistant, lang: Lang) -> None:

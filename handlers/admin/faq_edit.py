@@ -26,6 +26,7 @@ from handlers.admin.faq import chat_of, refusal, send_lines
 from handlers.buttons import Keyboard
 from handlers.callbacks import FaqDraftCB, FaqEditCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 
 FIELD_LABELS: dict[str, str] = {
     "title": N_("Title"),
@@ -183,7 +184,7 @@ async def start_from_question(
 
 def router() -> Router:
     """Build the /faq_edit router (include it inside the admin-only router)."""
-    r = Router(name="admin-faq-edit")
+    r = LeanRouter(name="admin-faq-edit")
 
     @r.message(Command("faq_edit"))
     async def begin(
@@ -221,7 +222,7 @@ def router() -> Router:
         """The topic ID."""
         await begin_topic(bot, message.chat.id, state, assistant, message.text or "")
 
-    @r.callback_query(StateFilter(FaqEdit.field), FaqEditCB.filter((F.step == "field") & F.value.in_(FIELDS)))
+    @r.callback_query(FaqEditCB.filter((F.step == "field") & F.value.in_(FIELDS)), StateFilter(FaqEdit.field))
     async def field_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant
     ) -> None:
@@ -237,7 +238,7 @@ def router() -> Router:
             kb.button(text=NATIVE_NAMES[lang], callback_data=FaqEditCB(step="lang", value=lang))
         await bot.send_message(chat_of(query), escape(_("Which language?")), reply_markup=kb.as_markup())
 
-    @r.callback_query(StateFilter(FaqEdit.lang), FaqEditCB.filter((F.step == "lang") & F.value.in_(LANGS)))
+    @r.callback_query(FaqEditCB.filter((F.step == "lang") & F.value.in_(LANGS)), StateFilter(FaqEdit.lang))
     async def lang_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant
     ) -> None:
@@ -247,8 +248,8 @@ def router() -> Router:
         await ask_value(bot, chat_of(query), state, assistant)
 
     @r.callback_query(
-        StateFilter(FaqEdit.value),
         FaqEditCB.filter((F.step == "value") & F.value.in_({"published", "draft"})),
+        StateFilter(FaqEdit.value),
     )
     async def status_button(
         query: CallbackQuery, callback_data: FaqEditCB, bot: Bot, state: FSMContext, assistant: Assistant

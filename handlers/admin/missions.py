@@ -16,11 +16,12 @@ from bot.admin import missions as mission_admin
 from bot.conversation.assistant import Assistant
 from bot.faq.entries import ContentError
 from handlers.admin.args import key_values, not_saved
+from handlers.routing import LeanRouter
 
 
 def router() -> Router:
     """Build the router for editing missions (include it inside the admin-only router)."""
-    r = Router(name="admin-missions")
+    r = LeanRouter(name="admin-missions")
 
     @r.message(Command("missions"))
     async def list_(message: Message, assistant: Assistant) -> None:

@@ -21,6 +21,7 @@ from bot.languages import LANGS, NATIVE_NAMES, Lang
 from bot.text.formatting import format_day
 from handlers.keyboards import menu_keyboard
 from handlers.pictures import caption_of, draw, send_chart
+from handlers.routing import LeanRouter
 
 DAYS = 30
 DAYS_LISTED = 7
@@ -28,7 +29,7 @@ DAYS_LISTED = 7
 
 def router() -> Router:
     """Build the /stats router (include it inside the admin-only router)."""
-    r = Router(name="admin-stats")
+    r = LeanRouter(name="admin-stats")
 
     @r.message(Command("stats"))
     async def show(message: Message, assistant: Assistant, lang: Lang) -> None:

@@ -22,6 +22,7 @@ from handlers.admin.faq import chat_of, refuse
 from handlers.admin.faq_edit import start_from_question
 from handlers.buttons import Keyboard
 from handlers.callbacks import UnansweredCB, UnansweredPageCB
+from handlers.routing import LeanRouter
 
 PAGE_SIZE = 6
 SUGGESTED = 3
@@ -106,7 +107,7 @@ def question_lang(assistant: Assistant, group: Group) -> Lang:
 
 def router() -> Router:
     """Build the /unanswered router (include it inside the admin-only router)."""
-    r = Router(name="admin-unanswered")
+    r = LeanRouter(name="admin-unanswered")
 
     @r.message(Command("unanswered"))
     async def list_(message: Message, assistant: Assistant) -> None:

@@ -33,6 +33,7 @@ from handlers.buttons import Keyboard
 from handlers.callbacks import AreaCB, BallotCB, CardCB, ElectionCB, MenuCB, StatsCB, TopicCB
 from handlers.keyboards import menu_keyboard
 from handlers.pictures import draw, send_with_chart
+from handlers.routing import LeanRouter
 from handlers.sharing import add_share, share_of
 
 PAGE = 10
@@ -84,7 +85,7 @@ def results_keyboard(candidates: Sequence[Candidate], lang: Lang) -> InlineKeybo
 
 def router() -> Router:
     """Build the router for the candidate menu, lists, cards and statistics."""
-    r = Router(name="candidates")
+    r = LeanRouter(name="candidates")
 
     @r.callback_query(MenuCB.filter(F.section == "candidates"))
     async def menu(

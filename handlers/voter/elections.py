@@ -13,13 +13,14 @@ from bot.conversation.render import dates_text
 from bot.languages import Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import ElectionCB, StatsCB
+from handlers.routing import LeanRouter
 
 LISTED = 10  # recent votes shown by /dates
 
 
 def router() -> Router:
     """Build the router for the election calendar."""
-    r = Router(name="elections")
+    r = LeanRouter(name="elections")
 
     @r.message(Command("dates"))
     async def dates(

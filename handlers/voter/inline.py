@@ -24,6 +24,7 @@ from bot.conversation.render import plain, topic_answer
 from bot.i18n import gettext
 from bot.languages import Lang
 from handlers.buttons import Keyboard
+from handlers.routing import LeanRouter
 from handlers.sharing import link_of
 
 MAX_INLINE_RESULTS = 50  # Telegram's limit
@@ -33,7 +34,7 @@ MAX_TOPICS = 3  # answers offered for one query
 
 def router() -> Router:
     """Build the inline-mode router."""
-    r = Router(name="inline")
+    r = LeanRouter(name="inline")
 
     @r.inline_query()
     async def inline(

@@ -11,12 +11,13 @@ from bot.faq.menu import MORE, SECTIONS
 from bot.languages import LANGS, Lang
 from handlers.callbacks import MenuCB, TopicCB
 from handlers.keyboards import main_menu, section_keyboard, section_titles
+from handlers.routing import LeanRouter
 from handlers.voter.replies import send_answer
 
 
 def router() -> Router:
     """Build the router for menu navigation."""
-    r = Router(name="menu")
+    r = LeanRouter(name="menu")
 
     @r.callback_query(MenuCB.filter(F.section == "home"))
     async def home(query: CallbackQuery, assistant: Assistant, lang: Lang) -> None:

@@ -28,6 +28,7 @@ from bot.text.collation import collated
 from handlers.buttons import Keyboard
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 from handlers.filters import on_loop
+from handlers.routing import LeanRouter
 from handlers.sharing import add_share, share_of
 
 
@@ -82,7 +83,7 @@ async def send_abroad(message: Message, assistant: Assistant, missions: MissionD
 
 def router() -> Router:
     """Build the router for voting abroad and locations."""
-    r = Router(name="missions")
+    r = LeanRouter(name="missions")
 
     @r.message(Command("abroad"))
     async def abroad(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:

@@ -19,6 +19,7 @@ from bot.languages import LANGS, Lang
 from handlers.callbacks import NoneOfTheseCB, VoteCB
 from handlers.filters import on_loop
 from handlers.keyboards import after_vote_keyboard, answer_keyboard, main_menu, suggestions_keyboard
+from handlers.routing import LeanRouter
 from handlers.voter.candidates import results_keyboard
 from handlers.voter.missions import send_mission_cards
 from handlers.voter.replies import topic_share
@@ -84,7 +85,7 @@ async def question_text(message: Message, bot: Bot) -> str:
 
 def router() -> Router:
     """Build the router for typed questions and answer feedback."""
-    r = Router(name="questions")
+    r = LeanRouter(name="questions")
 
     @r.message(on_loop(F.text & ~F.text.startswith("/")))
     @r.message(on_loop(F.caption & ~F.caption.startswith("/")))  # a photo with a question under it

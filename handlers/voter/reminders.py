@@ -17,11 +17,12 @@ from bot.languages import Lang
 from bot.text.formatting import format_day
 from handlers.buttons import Keyboard
 from handlers.callbacks import RemindHereCB, SubscribeCB
+from handlers.routing import LeanRouter
 
 
 def router() -> Router:
     """Build the router for reminder subscriptions."""
-    r = Router(name="reminders")
+    r = LeanRouter(name="reminders")
 
     @r.message(Command("subscribe"))
     async def subscribe(message: Message, assistant: Assistant, lang: Lang) -> None:

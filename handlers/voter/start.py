@@ -24,6 +24,7 @@ from bot.telegram.command_menus import commands
 from bot.text.formatting import format_stamp
 from handlers.callbacks import LangCB, MenuCB
 from handlers.keyboards import language_keyboard, main_menu
+from handlers.routing import LeanRouter
 from handlers.sharing import bot_username
 from handlers.voter.candidates import send_candidate_card
 from handlers.voter.questions import send_reply
@@ -43,7 +44,7 @@ def welcome_text(lang: Lang) -> str:
 
 def router() -> Router:
     """Build the router for greeting, language and privacy commands."""
-    r = Router(name="start")
+    r = LeanRouter(name="start")
 
     @r.message(CommandStart())
     async def start(
