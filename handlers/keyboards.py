@@ -1,7 +1,7 @@
 """Inline keyboards. Labels are translated eagerly (lazy strings fail validation).
 
-The keyboards shown most (main menu, answer, "did you mean") are built once per language and
-content and then reused: aiogram's types are frozen, and building one is a dozen pydantic
+The keyboards shown most (main menu, sections, answer, "did you mean") are built once per
+language and content and then reused: aiogram's types are frozen, and building one is a dozen pydantic
 models, a fifth of a simple update's time (benchmarks/bench_dispatch.py).
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import gettext as _
 
 from bot.conversation.assistant import Assistant
 from bot.faq.menu import MORE, section_topics
@@ -66,12 +65,20 @@ def _main_menu(lang: Lang, with_more: bool) -> InlineKeyboardMarkup:
 
 def section_keyboard(assistant: Assistant, section: str, lang: Lang) -> InlineKeyboardMarkup:
     """The topics of one section, titled in ``lang``, plus a way back."""
+    titled = tuple((t, assistant.entries[t].titles[lang]) for t in section_topics(section, assistant.entries))
+    return _section(titled, section == "abroad", lang)
+
+
+@lru_cache(maxsize=256)
+def _section(titled: tuple[tuple[str, str], ...], abroad: bool, lang: Lang) -> InlineKeyboardMarkup:
     kb = Keyboard()
-    for topic in section_topics(section, assistant.entries):
-        kb.button(text=assistant.entries[topic].titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
-    if section == "abroad":  # the /abroad path: next vote, missions by country, nearest mission
-        kb.button(text="🗺 " + _("Countries and missions"), callback_data=MenuCB(section="missions"))
-    kb.button(text="⬅️ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    for topic, title in titled:
+        kb.button(text=title, callback_data=TopicCB(topic=topic, lang=lang))
+    if abroad:  # the /abroad path: next vote, missions by country, nearest mission
+        kb.button(
+            text="🗺 " + gettext("Countries and missions", lang), callback_data=MenuCB(section="missions")
+        )
+    kb.button(text="⬅️ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
     kb.adjust(1)
     return kb.as_markup()
 

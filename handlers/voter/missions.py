@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 import sqlite_utils
 from aiogram import F, Router
@@ -37,8 +39,21 @@ def flag(code: str) -> str:
     return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code) if code.isalpha() else ""
 
 
+_COUNTRY_KEYBOARDS: WeakKeyDictionary[MissionDirectory, dict[Lang, InlineKeyboardMarkup]] = (
+    WeakKeyDictionary()
+)
+
+
 def countries_keyboard(missions: MissionDirectory, lang: Lang) -> InlineKeyboardMarkup:
-    """One button per country with a mission, named in ``lang``, alphabetical."""
+    """One button per country with a mission, named in ``lang``, alphabetical; built once per
+    language for each directory (every change of the missions makes a new directory)."""
+    built = _COUNTRY_KEYBOARDS.setdefault(missions, {})
+    if lang not in built:
+        built[lang] = _countries_keyboard(missions, lang)
+    return built[lang]
+
+
+def _countries_keyboard(missions: MissionDirectory, lang: Lang) -> InlineKeyboardMarkup:
     names = {code: missions.in_country(code)[0].country_names[lang] for code in missions.countries()}
     kb = Keyboard()
     for code in collated(names, lang, names.__getitem__):
@@ -60,17 +75,24 @@ async def send_mission_cards(
     """One card per mission, each saying whether and when a polling station opens there."""
     calendar, today = votes(db), kazakhstan_today()
     for mission in found:
-        kb = Keyboard()
-        kb.button(
-            text="🔔 " + gettext("Remind me to vote here", lang),
-            callback_data=RemindHereCB(mission=mission.id),
-        )
-        add_share(kb, await share_of(message.bot, mission_link(mission.id), mission.names[lang]), lang)
-        kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
-        kb.adjust(1, 2)
+        share = await share_of(message.bot, mission_link(mission.id), mission.names[lang])
         await message.answer(
-            mission_card(mission, lang, calendar=calendar, today=today), reply_markup=kb.as_markup()
+            mission_card(mission, lang, calendar=calendar, today=today),
+            reply_markup=mission_keyboard(mission.id, lang, share),
         )
+
+
+@lru_cache(maxsize=1024)
+def mission_keyboard(mission_id: str, lang: Lang, share: str | None) -> InlineKeyboardMarkup:
+    """Under a mission's card: "Remind me to vote here", Share (its deep link) and the menu."""
+    kb = Keyboard()
+    kb.button(
+        text="🔔 " + gettext("Remind me to vote here", lang), callback_data=RemindHereCB(mission=mission_id)
+    )
+    add_share(kb, share, lang)
+    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    kb.adjust(1, 2)
+    return kb.as_markup()
 
 
 async def send_abroad(message: Message, assistant: Assistant, missions: MissionDirectory, lang: Lang) -> None:
