@@ -1,8 +1,8 @@
 """Inline keyboards. Labels are translated eagerly (lazy strings fail validation).
 
 The keyboards shown most (main menu, sections, answer, "did you mean") are built once per
-language and content and then reused: aiogram's types are frozen, and building one is a dozen pydantic
-models, a fifth of a simple update's time (benchmarks/bench_dispatch.py).
+language and content and then reused: aiogram's types are frozen, and building one is a dozen
+pydantic models, a fifth of a simple update's time (benchmarks/bench_dispatch.py).
 """
 
 from __future__ import annotations
