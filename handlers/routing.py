@@ -23,7 +23,7 @@ the bot starts (as aiogram itself expects when it lists the update types to ask 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Router
@@ -43,18 +43,16 @@ def _refuse_all(event: TelegramObject) -> bool:
     return False
 
 
-def _text_gate(prefixes: tuple[str, ...]) -> Gate:
+def _starts_gate(fields: tuple[str, ...], prefixes: set[str]) -> Gate:
+    """Lets in an event whose first non-empty field of ``fields`` starts with a prefix."""
+    starts = tuple(sorted(prefixes))
+
     def gate(event: TelegramObject) -> bool:
-        text = getattr(event, "text", None) or getattr(event, "caption", None)
-        return bool(text) and text.startswith(prefixes)  # type: ignore[union-attr]
-
-    return gate
-
-
-def _data_gate(heads: tuple[str, ...]) -> Gate:
-    def gate(event: TelegramObject) -> bool:
-        data = getattr(event, "data", None)
-        return bool(data) and data.startswith(heads)  # type: ignore[union-attr]
+        for name in fields:  # a plain loop: this runs for several routers on every update
+            value = getattr(event, name, None)
+            if value:
+                return isinstance(value, str) and value.startswith(starts)
+        return False
 
     return gate
 
@@ -63,17 +61,11 @@ def _first_filter(handler: HandlerObject) -> Any:
     return handler.filters[0].callback if handler.filters else None
 
 
-def _subtree(router: Router) -> Iterator[Router]:
-    yield router
-    for sub in router.sub_routers:
-        yield from _subtree(sub)
-
-
 def gate_for(router: Router, update_type: str) -> Gate:
     """The cheap test an update of ``update_type`` must pass to be worth offering to
     ``router`` (see the module's docstring)."""
     handlers: list[HandlerObject] = []
-    for each in _subtree(router):
+    for each in router.chain_tail:
         observer = each.observers.get(update_type)
         if observer is None:
             continue
@@ -84,9 +76,9 @@ def gate_for(router: Router, update_type: str) -> Gate:
         return _refuse_all
     firsts = [_first_filter(h) for h in handlers]
     if all(isinstance(f, Command) for f in firsts):
-        return _text_gate(tuple(sorted({p for f in firsts for p in f.prefix})))
+        return _starts_gate(("text", "caption"), {p for f in firsts for p in f.prefix})
     if all(isinstance(getattr(f, "head", None), str) for f in firsts):
-        return _data_gate(tuple(sorted({f.head for f in firsts})))
+        return _starts_gate(("data",), {f.head for f in firsts})
     return _admit_all
 
 

@@ -8,7 +8,6 @@ are coroutines and magic filters are wrapped with ``handlers.filters.on_loop``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 from aiogram import F, Router
 
@@ -19,16 +18,10 @@ from handlers.filters import on_loop
 from tests.conftest import make_chat
 
 
-def routers(router: Router) -> Iterator[Router]:
-    yield router
-    for sub in router.sub_routers:
-        yield from routers(sub)
-
-
 def synchronous_parts(root: Router) -> list[str]:
     """Every handler and filter aiogram would call through asyncio.to_thread."""
     found = []
-    for router in routers(root):
+    for router in root.chain_tail:
         for event, observer in router.observers.items():
             for f in observer._handler.filters or []:
                 if not f.awaitable:

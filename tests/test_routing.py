@@ -29,12 +29,8 @@ STRANGER = 2002
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")  # the audit log's times
 
 
-def routers(router: Router) -> list[Router]:
-    return [router, *(r for sub in router.sub_routers for r in routers(sub))]
-
-
 def by_name(root: Router) -> dict[str, Router]:
-    return {r.name: r for r in routers(root)}
+    return {r.name: r for r in root.chain_tail}
 
 
 def text(body: str) -> Message:
@@ -45,7 +41,7 @@ def text(body: str) -> Message:
 
 def test_every_router_of_the_bot_is_lean(assistant: Assistant) -> None:
     dp = create_dispatcher(assistant, load_settings(bot_token=None))
-    below = [r for sub in dp.sub_routers for r in routers(sub)]
+    below = [r for sub in dp.sub_routers for r in sub.chain_tail]
     assert len(below) >= 20
     assert [r.name for r in below if not isinstance(r, LeanRouter)] == []
 
