@@ -25,12 +25,15 @@ nearly as close (``near_reject``).
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from bot.faq.classifier import TopicModel
 from bot.text.normalize import key
@@ -43,6 +46,7 @@ MAX_DF = 0.3  # features in more phrasings than this share carry no signal
 # least MIN_POSTINGS_CAP): they cost the most and weigh the least. Topic centroids keep them.
 POSTINGS_SHARE = 0.04
 MIN_POSTINGS_CAP = 400
+WORD_CACHE = 2048  # words whose features are kept (a few hundred KB): most questions reuse them
 
 # Question and filler words: rare in a small FAQ, so TF-IDF would overrate them; they
 # count as a word, without n-grams or prefix.
@@ -57,20 +61,21 @@ _STOPWORDS_TEXT = """
 STOPWORDS: frozenset[str] = frozenset(key(w) for w in _STOPWORDS_TEXT.split())
 
 
+def word_features(word: str) -> list[str]:
+    """The features of one folded word, each as many times as it weighs."""
+    if word in STOPWORDS:
+        return ["w:" + word]
+    feats = ["w:" + word, "w:" + word]
+    if len(word) > 5:
+        feats.append("p:" + word[:5])
+    padded = f" {word} "
+    feats += [padded[i : i + 3] for i in range(len(padded) - 2)]
+    return feats
+
+
 def features(folded: str) -> Counter[str]:
     """The weighted bag of features of a folded text."""
-    bag: Counter[str] = Counter()
-    for word in folded.split():
-        if word in STOPWORDS:
-            bag["w:" + word] += 1
-            continue
-        bag["w:" + word] += 2
-        if len(word) > 5:
-            bag["p:" + word[:5]] += 1
-        padded = f" {word} "
-        for i in range(len(padded) - 2):
-            bag[padded[i : i + 3]] += 1
-    return bag
+    return Counter(f for word in folded.split() for f in word_features(word))
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,10 @@ class FaqMatcher:
             for f, w in self._weights(bag).items():
                 self._centroids[self._feature_ids[f], t] = w
         self._n_docs = n_docs
+        # For questions: feature -> its number here, its IDF and its number in the postings.
+        self._idf_of = np.fromiter(self._idf.values(), dtype=np.float64, count=len(self._idf))
+        self._posting_of = self._phrases.numbers(self._idf, len(self._idf))
+        self._word_numbers = lru_cache(maxsize=WORD_CACHE)(self._numbers_of)
         for topic in model.classes if model is not None else ():
             if topic not in topic_index:  # learnt from examples only: the model alone scores it
                 topic_index[topic] = len(topics)
@@ -167,10 +176,19 @@ class FaqMatcher:
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {f: w / norm for f, w in vec.items()}
 
-    def _centroid_scores(self, qvec: dict[str, float]) -> np.ndarray:
-        """Cosine of the unit vector ``qvec`` with every topic's centroid."""
-        rows = [self._feature_ids[f] for f in qvec]
-        return np.fromiter(qvec.values(), dtype=np.float64, count=len(rows)) @ self._centroids[rows]
+    def _numbers_of(self, word: str) -> bytes:
+        """The numbers of a word's features here (repeated as they weigh), as int32 bytes:
+        kept for the :data:`WORD_CACHE` latest words, since questions share most words."""
+        numbers = map(self._feature_ids.get, word_features(word))
+        return array("i", [n for n in numbers if n is not None]).tobytes()
+
+    def _query(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
+        """The question's known features (numbers, ascending) and their unit-length weights:
+        :meth:`_weights` of its bag, as arrays."""
+        numbers = np.frombuffer(b"".join(map(self._word_numbers, folded.split())), dtype=np.int32)
+        numbers, counts = np.unique(numbers, return_counts=True)
+        weights = (1 + np.log(counts)) * self._idf_of[numbers]
+        return numbers, weights / (math.sqrt(weights @ weights) or 1.0)
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """Topics ordered by score, best first (at most ``limit``)."""
@@ -178,12 +196,16 @@ class FaqMatcher:
         folded = full[:MAX_QUERY_CHARS]
         if not folded or not self._n_docs:
             return []
-        qvec = self._weights(features(folded))
-        cosine = self._phrases.scores(qvec, max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE)))
+        numbers, weights = self._query(folded)
+        in_postings = self._posting_of[numbers]
+        kept = in_postings >= 0
+        cap = max(MIN_POSTINGS_CAP, int(self._n_docs * POSTINGS_SHARE))
+        cosine = self._phrases.scores_of(in_postings[kept], weights[kept], cap)
         if cosine is None:
             return []
         docs = top_rows(cosine, TOP_DOCS)
-        fuzzy = np.array([fuzz.ratio(folded, self._doc_keys[d]) for d in docs], dtype=np.float64) / 100
+        nearest = [self._doc_keys[d] for d in docs]
+        fuzzy = cdist((folded,), nearest, scorer=fuzz.ratio, dtype=np.float64)[0] / 100
         fw = self.fuzzy_weight
         scores = (1 - fw) * cosine[docs] + fw * fuzzy
         best = np.zeros(self._centroids.shape[1], dtype=np.float64)
@@ -191,7 +213,7 @@ class FaqMatcher:
         cw, mw = self.centroid_weight, self.model_weight
         combined = np.zeros(len(self.topics), dtype=np.float64)
         retrieved = best > 0
-        retrieval = (1 - cw) * best + cw * self._centroid_scores(qvec)
+        retrieval = (1 - cw) * best + cw * (weights @ self._centroids[numbers])
         combined[: len(best)][retrieved] = (1 - mw) * retrieval[retrieved]
         if self.model is not None:
             combined[self._model_rows] += mw * self.model.probabilities_folded(full)

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from itertools import repeat
 
 from bot.languages import LANGS, Lang
@@ -24,6 +25,7 @@ _KK_CYRILLIC = re.compile("[әғқңөұүһі]")
 _KK_LATIN = re.compile("[äğqñöūüşı]")
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-z]")
+WORD_CACHE = 2048  # words whose log-odds are kept (a few hundred KB)
 MAX_CHARS = 1000  # the start of a long message tells its language
 _PAIRS: tuple[tuple[Lang, Lang], ...] = (("kk", "ru"), ("kk", "id"))  # Cyrillic, Latin
 
@@ -41,16 +43,24 @@ SEED_TEXT: dict[Lang, str] = {
 }
 
 
-def _features(folded: str) -> list[str]:
-    feats = []
-    for word in folded.split():
-        feats.append("w:" + word)
-        padded = f" {word} "
-        end = len(padded)
-        feats += [padded[i : i + 2] for i in range(end - 1)]
-        feats += [padded[i : i + 3] for i in range(end - 2)]
-        feats += [padded[i : i + 4] for i in range(end - 3)]
+def _word_features(word: str) -> list[str]:
+    padded = f" {word} "
+    end = len(padded)
+    feats = ["w:" + word]
+    feats += [padded[i : i + 2] for i in range(end - 1)]
+    feats += [padded[i : i + 3] for i in range(end - 2)]
+    feats += [padded[i : i + 4] for i in range(end - 3)]
     return feats
+
+
+def _features(folded: str) -> list[str]:
+    return [f for word in folded.split() for f in _word_features(word)]
+
+
+def _word_odds(table: dict[str, float], unseen: float, word: str) -> tuple[float, int]:
+    """The summed log-odds of a word's features under one pair's table, and their number."""
+    feats = _word_features(word)
+    return sum(map(table.get, feats, repeat(unseen))), len(feats)
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,10 @@ class LanguageDetector:
             pa, pb, ua, ub = log_prob[a], log_prob[b], unseen[a], unseen[b]
             table = {f: pa.get(f, ua) - pb.get(f, ub) for f in pa.keys() | pb.keys()}
             self._log_odds[a, b] = table, ua - ub
+        # A word's summed log-odds and feature count, per pair, kept for the latest words.
+        self._word_odds = {
+            pair: lru_cache(maxsize=WORD_CACHE)(partial(_word_odds, *self._log_odds[pair])) for pair in _PAIRS
+        }
 
     def detect(self, text: str, hint: Lang | None = None) -> Detection:
         """Detect the language of ``text``; ``hint`` (the user's language) breaks ties."""
@@ -94,11 +108,11 @@ class LanguageDetector:
         if not cyrillic and not latin:
             return Detection(hint, 0.0)
         candidates: tuple[Lang, Lang] = ("kk", "ru") if cyrillic >= latin else ("kk", "id")
-        feats = _features(key(text[:MAX_CHARS]))  # = fold(norm), remembered for the other readers
-        table, unseen = self._log_odds[candidates]
-        # Per-feature log-odds turned into a probability of the winner.
+        words = key(text[:MAX_CHARS]).split()  # = fold(norm), remembered for the other readers
+        odds = list(map(self._word_odds[candidates], words))
+        # The mean per-feature log-odds turned into a probability of the winner.
         a, b = candidates
-        diff = sum(map(table.get, feats, repeat(unseen))) / max(1, len(feats)) * 8
+        diff = sum(o for o, _ in odds) / max(1, sum(n for _, n in odds)) * 8
         p_a = 1 / (1 + math.exp(-max(-50.0, min(50.0, diff))))
         best, p = (a, p_a) if p_a >= 0.5 else (b, 1 - p_a)
         if p < 0.6 and hint in candidates:

@@ -45,16 +45,27 @@ class PostingIndex:
         i = self._features.get(feature)
         return self._ids[self._starts[i] : self._starts[i + 1]] if i is not None else self._ids[:0]
 
+    def numbers(self, features: Iterable[str], count: int) -> np.ndarray:
+        """The index's number of each of ``count`` features (-1 where it occurs in no row)."""
+        return np.fromiter(map(self._features.get, features, repeat(-1)), dtype=np.int64, count=count)
+
     def scores(self, query: dict[str, float], max_postings: int | None = None) -> np.ndarray | None:
         """Cosine of every row with the unit vector ``query``; None when nothing overlaps.
 
         Features with more than ``max_postings`` rows (common, low-IDF n-grams) are skipped.
-        The postings are gathered with a few numpy operations, not one slice per feature.
         """
-        numbers = np.fromiter(map(self._features.get, query, repeat(-1)), dtype=np.int64, count=len(query))
+        numbers = self.numbers(query, len(query))
         weights = np.fromiter(query.values(), dtype=np.float32, count=len(query))
         known = numbers >= 0
-        numbers, weights = numbers[known], weights[known]
+        return self.scores_of(numbers[known], weights[known], max_postings)
+
+    def scores_of(
+        self, numbers: np.ndarray, weights: np.ndarray, max_postings: int | None = None
+    ) -> np.ndarray | None:
+        """:meth:`scores` of a query given as feature :meth:`numbers` (all >= 0) and weights.
+
+        The postings are gathered with a few numpy operations, not one slice per feature.
+        """
         starts, ends = self._starts[numbers], self._starts[numbers + 1]
         lengths = ends - starts
         if max_postings is not None:
@@ -66,7 +77,7 @@ class PostingIndex:
         # positions of every kept posting: each feature's run starts[i] .. starts[i] + lengths[i]
         run_offsets = np.cumsum(lengths) - lengths
         positions = np.arange(total) + np.repeat(starts - run_offsets, lengths)
-        products = self._weights[positions] * np.repeat(weights, lengths)
+        products = self._weights[positions] * np.repeat(weights.astype(np.float32, copy=False), lengths)
         return np.bincount(self._ids[positions], weights=products, minlength=self._rows)
 
 

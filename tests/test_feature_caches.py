@@ -1,0 +1,96 @@
+"""The per-word feature caches of the matcher, the topic model and the language detector
+give what the features computed afresh give, and stay bounded."""
+
+from __future__ import annotations
+
+import csv
+import math
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.conversation.assistant import Assistant
+from bot.faq import classifier, matcher
+from bot.text import langdetect
+from bot.text.normalize import key
+
+REALISTIC = Path(__file__).parent / "data" / "realistic"
+
+
+def realistic_texts() -> list[str]:
+    texts = []
+    for path in sorted(REALISTIC.glob("*.csv")):
+        with open(path, encoding="utf-8") as f:
+            texts += [row["text"] for row in csv.DictReader(f)]
+    return texts
+
+
+TEXTS = realistic_texts()
+ODD = ["", " ", "😀😀", "a", "ә" * 400, "w:x p:y", "сайлау сайлау сайлау", "ı̇ ﬁ Ǆ", "1 2 3"]
+
+
+def test_realistic_texts_are_there() -> None:
+    assert len(TEXTS) > 500
+
+
+def test_matcher_query_is_the_bag_of_features(assistant: Assistant) -> None:
+    """The question's cached feature numbers weigh as the bag built from its features does."""
+    m = assistant.matcher
+    names = list(m._feature_ids)
+    for text in [*TEXTS, *ODD] * 2:  # the second round reads the cache
+        folded = key(text)[: matcher.MAX_QUERY_CHARS]
+        numbers, weights = m._query(folded)
+        expected = m._weights(matcher.features(folded))
+        got = {names[n]: w for n, w in zip(numbers.tolist(), weights.tolist(), strict=True)}
+        assert got.keys() == expected.keys(), text
+        assert all(math.isclose(got[f], w, abs_tol=1e-12) for f, w in expected.items()), text
+
+
+def test_topic_model_probabilities_are_those_of_all_features(assistant: Assistant) -> None:
+    model = assistant.matcher.model
+    assert model is not None
+    for text in [*TEXTS, *ODD] * 2:
+        folded = key(text)
+        rows, values = classifier._weighted(
+            classifier.feature_list(folded[: classifier.MAX_TEXT_CHARS]), model.vocabulary, model.idf
+        )
+        logits = model.bias + values @ model.weights[rows]
+        expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+        assert np.allclose(model.probabilities_folded(folded), expected, atol=1e-6), text
+
+
+def test_language_odds_are_those_of_all_features(assistant: Assistant) -> None:
+    detector = assistant.detector
+    for text in TEXTS[:300]:
+        for pair in langdetect._PAIRS:
+            table, unseen = detector._log_odds[pair]
+            feats = langdetect._features(key(text[: langdetect.MAX_CHARS]))
+            odds = [detector._word_odds[pair](w) for w in key(text[: langdetect.MAX_CHARS]).split()]
+            assert math.isclose(
+                sum(o for o, _ in odds), sum(map(table.get, feats, repeat(unseen))), abs_tol=1e-9
+            )
+            assert sum(n for _, n in odds) == len(feats)
+
+
+@pytest.mark.parametrize("reader", ["matcher", "model", "detector"])
+def test_word_caches_stay_bounded(assistant: Assistant, reader: str) -> None:
+    """Thousands of made-up words (a flood of random text) keep at most WORD_CACHE of them."""
+    # No Kazakh letter (the detector reads them); no letter twice in a row (folding drops one).
+    words = ["слово" + "z".join(str(i)) for i in range(3 * matcher.WORD_CACHE)]
+    chunks = [" ".join(words[start : start + 20]) for start in range(0, len(words), 20)]  # each < 300 chars
+    model = assistant.matcher.model
+    assert model is not None
+    read, cache = {
+        "matcher": (assistant.matcher.rank, assistant.matcher._word_numbers),
+        "model": (model.probabilities, model._word_rows),
+        "detector": (assistant.detector.detect, assistant.detector._word_odds["kk", "ru"]),
+    }[reader]
+    cache.cache_clear()  # the content's readers are shared by the tests
+    for chunk in chunks:
+        read(chunk)
+    info = cache.cache_info()
+    assert info.maxsize is not None and info.maxsize <= 4096
+    assert info.currsize == info.maxsize  # full, and no fuller
+    assert info.misses >= len(words)  # every new word was read
