@@ -94,3 +94,33 @@ def test_word_caches_stay_bounded(assistant: Assistant, reader: str) -> None:
     assert info.maxsize is not None and info.maxsize <= 4096
     assert info.currsize == info.maxsize  # full, and no fuller
     assert info.misses >= len(words)  # every new word was read
+
+
+def test_cities_abroad_read_through_the_word_cache_as_from_the_buckets() -> None:
+    """countries_named (first words cached) finds what a plain scan of the buckets finds."""
+    from bot.abroad import gazetteer
+
+    def plain(text: str) -> list[str]:
+        words = key(text).split()
+        found: list[str] = []
+        for i, word in enumerate(words):
+            if len(word) < 3:
+                continue
+            hits = [
+                (country, words[i : i + len(name)] == name)
+                for name, country in gazetteer._bucket(gazetteer._index(), word[:4])
+                if i + len(name) <= len(words) and all(map(gazetteer._is_form, words[i:], name))
+            ]
+            exact = [c for c, is_exact in hits if is_exact]
+            if "KZ" in exact:
+                continue
+            chosen = exact or [c for c, _ in hits]
+            found += [c for c in dict.fromkeys(chosen) if c != "KZ" and c not in found]
+        return found
+
+    gazetteer.warm_up()
+    cities = ["я в Казани", "живу в Анкаре", "Osaka", "New York", "в Нью-Йорке", "Алматы", "Sankt-Peterburg"]
+    texts = [*TEXTS, *cities, *ODD]
+    named = [gazetteer.countries_named(t) for t in texts * 2]
+    assert named == [plain(t) for t in texts * 2]
+    assert sum(map(bool, named)) >= 10  # cities are found

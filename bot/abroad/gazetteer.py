@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.config import cache_dir
@@ -36,6 +36,7 @@ from bot.text.normalize import key
 log = logging.getLogger(__name__)
 MIN_POPULATION = 100_000
 MIN_NAME_LETTERS = 4  # shorter names ("Ufa", "Ube") are left out: too many everyday words
+WORD_CACHE = 2048  # message words whose cities are kept
 BUILD_TIMEOUT = 120  # seconds for the child process
 _SCRIPT = re.compile(r"^[A-Za-zÀ-ɏА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЎў' .’-]+$")
 # Endings a city's name takes in a message, folded: Russian cases (Казани, Дубае, Токио is
@@ -148,6 +149,16 @@ def _bucket(index: dict[str, str], first: str) -> Iterator[tuple[list[str], str]
         yield words.split(), country
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _names_from(word: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(name words, country) of the cities whose first name word the folded ``word`` is a
+    form of (most words start none), kept for the latest words: messages share most words.
+    The index, loaded before the first call, never changes."""
+    return tuple(
+        (tuple(name), country) for name, country in _bucket(_index(), word[:4]) if _is_form(word, name[0])
+    )
+
+
 def warm_up() -> None:
     """Load (or build) the index now, at start-up, instead of on the first voter's message."""
     with _lock:
@@ -174,16 +185,16 @@ def countries_named(text: str, ignore: frozenset[str] = frozenset()) -> list[str
     """
     words = key(text).split()
     with _lock:
-        index = _index()
+        _index()  # loaded (or built) once, before _names_from reads it
     found: list[str] = []
     for i, word in enumerate(words):
         if word in ignore or len(word) < 3:
             continue
         exact, inflected = [], []
-        for name, country in _bucket(index, word[:4]):
+        for name, country in _names_from(word):
             n = len(name)
-            if i + n <= len(words) and all(_is_form(words[i + j], name[j]) for j in range(n)):
-                (exact if words[i : i + n] == name else inflected).append(country)
+            if i + n <= len(words) and all(_is_form(words[i + j], name[j]) for j in range(1, n)):
+                (exact if tuple(words[i : i + n]) == name else inflected).append(country)
         if "KZ" in exact:
             continue  # a city of Kazakhstan: nothing abroad here
         found += [c for c in dict.fromkeys(exact or inflected) if c != "KZ" and c not in found]

@@ -355,7 +355,7 @@ def _stems(alias: tuple[str, ...]) -> list[str]:
 def _inflects(raw: str, word: str, name: str) -> bool:
     """True when a message word (``raw`` as typed, ``word`` folded) is a form of the folded
     name word ``name``: itself, with a suffix, or with a Russian case ending. Stricter than
-    ``_mentions``, so that "наурыз" is not Nauru, "sudah" not Sudan, "sama" not Samoa.
+    ``_named``, so that "наурыз" is not Nauru, "sudah" not Sudan, "sama" not Samoa.
     """
     if raw in COMMON_WORDS:
         return False
@@ -375,13 +375,31 @@ def _inflects(raw: str, word: str, name: str) -> bool:
     return False
 
 
-def _by_head(aliases: list[tuple[tuple[str, ...], T]]) -> dict[str, list[tuple[tuple[str, ...], T]]]:
-    """Aliases grouped by the first three letters of their first word's stem."""
-    index: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+_Indexed = tuple[tuple[str, ...], tuple[str, ...], T]  # a folded name, its stems (_stems), its value
+
+
+def _by_head(aliases: list[tuple[tuple[str, ...], T]]) -> dict[str, list[_Indexed[T]]]:
+    """Aliases and their stems, grouped by the first three letters of their first word's stem."""
+    index: dict[str, list[_Indexed[T]]] = {}
     for alias, value in aliases:
         if alias:
-            index.setdefault(_stems(alias)[0][:3], []).append((alias, value))
+            stems = tuple(_stems(alias))
+            index.setdefault(stems[0][:3], []).append((alias, stems, value))
     return index
+
+
+def _named(words: list[str], index: dict[str, list[_Indexed[T]]]) -> set[T]:
+    """The values of the names in ``index`` that ``words`` contain, allowing case endings on
+    each word ("Индонезия" in "в Индонезии", "Индонезиядағы"), but not a longer word that
+    merely starts the same ("Казахстан" is not Kazan). A name is tried only where a word
+    starts as its first stem does (stems have 3+ letters)."""
+    found: set[T] = set()
+    for i, word in enumerate(words):
+        for alias, stems, value in index.get(word[:3], ()):
+            n = len(alias)
+            if i + n <= len(words) and all(_ends_as(words[i + j], alias[j], stems[j]) for j in range(n)):
+                found.add(value)
+    return found
 
 
 class MissionDirectory:
@@ -389,7 +407,7 @@ class MissionDirectory:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.missions: list[Mission] = []
-        self._cities: list[tuple[tuple[str, ...], Mission]] = []
+        self._cities: list[tuple[tuple[str, ...], str]] = []  # a city's name, its mission's id
         self._countries: list[tuple[tuple[str, ...], str]] = []
         polling: dict[str, dict[str, Polling]] = {}
         for p in db["mission_polling"].rows:
@@ -406,25 +424,13 @@ class MissionDirectory:
             )  # fmt: skip
             self.missions.append(mission)
             for name in (*mission.city_names.values(), *json.loads(row["city_aliases"] or "[]")):
-                self._cities.append((tuple(key(name).split()), mission))
+                self._cities.append((tuple(key(name).split()), mission.id))
             for name in (*mission.country_names.values(), *json.loads(row["country_aliases"] or "[]")):
                 self._countries.append((tuple(key(name).split()), mission.country))
         # By the first three letters of the first word: a name is looked for only in messages
         # with a word that starts like it (every stem is at least three letters).
         self._city_index = _by_head(self._cities)
         self._country_index = _by_head(self._countries)
-
-    @staticmethod
-    def _mentions(words: list[str], alias: tuple[str, ...]) -> bool:
-        """True when ``words`` contain the alias, allowing case endings on each word
-        ("Индонезия" in "в Индонезии", "Индонезиядағы"), but not a longer word that merely
-        starts the same ("Казахстан" is not Kazan)."""
-        stems = _stems(alias)
-        n = len(stems)
-        return n > 0 and any(
-            all(_ends_as(words[i + j], alias[j], stems[j]) for j in range(n))
-            for i in range(len(words) - n + 1)
-        )
 
     def countries(self) -> list[str]:
         """Codes of the countries that have at least one mission."""
@@ -446,14 +452,15 @@ class MissionDirectory:
         words = [fold(w) for w in raw]
         scores: dict[str, int] = {}
         index = _territory_index()
-        candidates = {hit for w in words for k in (1, 2, 3) for hit in index.get(w[:k], ())}
-        for alias, code in candidates:
-            n = len(alias)
-            if any(
-                all(_inflects(raw[i + j], words[i + j], alias[j]) for j in range(n))
-                for i in range(len(words) - n + 1)
-            ):
-                scores[code] = max(scores.get(code, 0), sum(map(len, alias)))
+        # A name can start only at a word that starts as it does (every stem has 3+ letters).
+        for i, word in enumerate(words):
+            for head in {word[:1], word[:2], word[:3]}:
+                for alias, code in index.get(head, ()):
+                    n = len(alias)
+                    if i + n > len(words):
+                        continue
+                    if all(_inflects(raw[i + j], words[i + j], alias[j]) for j in range(n)):
+                        scores[code] = max(scores.get(code, 0), sum(map(len, alias)))
         best = max(scores.values(), default=0)
         return sorted(code for code, score in scores.items() if score == best)
 
@@ -467,21 +474,10 @@ class MissionDirectory:
         ``ignore`` are never read as such a city.
         """
         words = key(text).split()
-        heads = {w[:3] for w in words}
-        cities = {
-            m.id: m
-            for head in heads
-            for alias, m in self._city_index.get(head, ())
-            if self._mentions(words, alias)
-        }
+        cities = _named(words, self._city_index)
         if cities:
             return [m for m in self.missions if m.id in cities]
-        countries = {
-            code
-            for head in heads
-            for alias, code in self._country_index.get(head, ())
-            if self._mentions(words, alias)
-        }
+        countries = _named(words, self._country_index)
         if not countries:
             countries = set(self.named_countries(text))
         if not countries and cities_abroad:

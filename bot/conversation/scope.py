@@ -24,15 +24,20 @@ class _Prefixes:
     whole: frozenset[str]
     starts: frozenset[str]
     lengths: tuple[int, ...]  # the lengths in ``starts``
+    heads: frozenset[str]  # the first SHORTEST_PREFIX letters of ``starts``: most words have none
 
     def matches(self, word: str) -> bool:
-        return word in self.whole or any(word[:n] in self.starts for n in self.lengths if n <= len(word))
+        return word in self.whole or (
+            word[:SHORTEST_PREFIX] in self.heads
+            and any(word[:n] in self.starts for n in self.lengths if n <= len(word))
+        )
 
 
 def _prefixes(words: str) -> _Prefixes:
     folded = {key(w) for w in words.split()}
     starts = frozenset(w for w in folded if len(w) >= SHORTEST_PREFIX)
-    return _Prefixes(frozenset(folded), starts, tuple(sorted({len(w) for w in starts})))
+    heads = frozenset(w[:SHORTEST_PREFIX] for w in starts)
+    return _Prefixes(frozenset(folded), starts, tuple(sorted({len(w) for w in starts})), heads)
 
 
 # Folded prefixes of words for elections and elected offices.
