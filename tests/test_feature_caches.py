@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import math
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -53,24 +52,25 @@ def test_topic_model_probabilities_are_those_of_all_features(assistant: Assistan
     assert model is not None
     for text in [*TEXTS, *ODD] * 2:
         folded = key(text)
-        rows, values = classifier._weighted(
-            classifier.feature_list(folded[: classifier.MAX_TEXT_CHARS]), model.vocabulary, model.idf
-        )
+        feats = classifier.feature_list(folded[: classifier.MAX_TEXT_CHARS])
+        rows, values = classifier._unit_weights(model.vocabulary.rows(feats), model.idf)
         logits = model.bias + values @ model.weights[rows]
         expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
         assert np.allclose(model.probabilities_folded(folded), expected, atol=1e-6), text
 
 
 def test_language_odds_are_those_of_all_features(assistant: Assistant) -> None:
+    """A word's cached log-odds are the sum over its features of the pair's table."""
     detector = assistant.detector
+    names = detector._features
     for text in TEXTS[:300]:
         for pair in langdetect._PAIRS:
-            table, unseen = detector._log_odds[pair]
-            feats = langdetect._features(key(text[: langdetect.MAX_CHARS]))
-            odds = [detector._word_odds[pair](w) for w in key(text[: langdetect.MAX_CHARS]).split()]
-            assert math.isclose(
-                sum(o for o, _ in odds), sum(map(table.get, feats, repeat(unseen))), abs_tol=1e-9
-            )
+            table, unseen = detector._log_odds[pair], detector._unseen[pair]
+            words = key(text[: langdetect.MAX_CHARS]).split()
+            feats = [f for w in words for f in langdetect._word_features(w)]
+            expected = sum(float(table[r[0]]) if len(r := names.rows([f])) else unseen for f in feats)
+            odds = [detector._word_odds[pair](w) for w in words]
+            assert math.isclose(sum(o for o, _ in odds), expected, abs_tol=1e-9)
             assert sum(n for _, n in odds) == len(feats)
 
 

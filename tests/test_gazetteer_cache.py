@@ -56,8 +56,19 @@ def test_a_failing_child_falls_back_to_building_here(
 
 def test_compact_buckets_are_the_plain_grouping() -> None:
     text = gazetteer._index_text()
-    assert gazetteer.compact(text) == grouped(text)
-    assert gazetteer.compact("") == {}
+    buckets = gazetteer.compact(text)
+    assert dict(buckets.items()) == grouped(text) and len(buckets) == len(grouped(text))
+    assert all(buckets.get(head) == lines for head, lines in grouped(text).items())
+    assert buckets.get("qqqq") is None and buckets.get("") is None
+    assert len(gazetteer.compact("")) == 0 and gazetteer.compact("").get("anka") is None
+
+
+def test_lines_out_of_bucket_order_are_grouped_too() -> None:
+    lines = gazetteer._index_text().splitlines()[:3000]
+    mixed = "\n".join(lines[1::2] + lines[::2])  # no newline at the end either
+    buckets = gazetteer.compact(mixed)
+    assert dict(buckets.items()) == grouped(mixed)
+    assert sum(len(lines.splitlines()) for _, lines in buckets.items()) == 3000
 
 
 def test_the_bot_process_never_imports_geonames(empty_cache: Path) -> None:

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import tempfile
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,12 +30,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import cache_dir
+from bot.text.hashed_keys import HashedKeys
 from bot.text.normalize import key
 
 MODEL_VERSION = "1"  # bump when features or training change: old cache files are ignored
 MAX_TEXT_CHARS = 400
 C = 64.0  # inverse regularisation strength of the logistic regression
 MIN_DF = 2  # features of one phrasing only are left out: half the size, same accuracy
+WEIGHT_TYPE = np.float16  # half the memory of float32; the same answers (tests/test_realistic.py)
 WORD_CACHE = 2048  # words whose feature rows are kept (a few hundred KB)
 CACHE_KEPT = 3  # model files kept in the cache (each edit of the FAQ trains a new one)
 
@@ -82,7 +83,7 @@ class TopicModel:
     """Trained weights: ``vocabulary`` feature -> row of ``weights`` (features x classes)."""
 
     classes: tuple[str, ...]
-    vocabulary: dict[str, int]
+    vocabulary: HashedKeys
     idf: np.ndarray
     weights: np.ndarray
     bias: np.ndarray
@@ -92,10 +93,10 @@ class TopicModel:
         rows_of_word = lru_cache(maxsize=WORD_CACHE)(lambda word: self._rows_of(word_features(word)))
         object.__setattr__(self, "_word_rows", rows_of_word)
 
-    def _rows_of(self, features: Iterable[str]) -> bytes:
+    def _rows_of(self, features: Sequence[str]) -> bytes:
         """The rows of the known ones among ``features``, as int32 bytes (those of a word are
         kept for the :data:`WORD_CACHE` latest words: questions share most words)."""
-        return array("i", [r for r in map(self.vocabulary.get, features) if r is not None]).tobytes()
+        return self.vocabulary.rows(features).tobytes()
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(class | text) for every class, in the order of :attr:`classes`."""
@@ -106,7 +107,7 @@ class TopicModel:
         words = folded[:MAX_TEXT_CHARS].split()
         known = b"".join([*map(self._word_rows, words), self._rows_of(pair_features(words))])
         idx, vals = _unit_weights(np.frombuffer(known, dtype=np.int32), self.idf)
-        logits = self.bias + vals @ self.weights[idx]
+        logits = self.bias + vals @ self.weights[idx].astype(np.float32)
         exp = np.exp(logits - logits.max())
         return exp / exp.sum()
 
@@ -135,6 +136,11 @@ def _fingerprint(examples: Sequence[tuple[str, str]]) -> str:
 
 def train(examples: Iterable[tuple[str, str]]) -> TopicModel:
     """Fit the model on (class, text) pairs (scikit-learn; a second or two for the FAQ)."""
+    return _fit(examples)[0]
+
+
+def _fit(examples: Iterable[tuple[str, str]]) -> tuple[TopicModel, list[str]]:
+    """:func:`train`, and the model's features in the order of its rows (to save it)."""
     from scipy.sparse import csr_matrix  # training only: scikit-learn takes a second to import
     from sklearn.linear_model import LogisticRegression
 
@@ -143,7 +149,8 @@ def train(examples: Iterable[tuple[str, str]]) -> TopicModel:
     classes = tuple(sorted({label for label, _ in pairs}))
     lists = [feature_list(folded) for _, folded in pairs]
     df: Counter[str] = Counter(f for feats in lists for f in set(feats))
-    vocabulary = {f: i for i, f in enumerate(sorted(f for f, d in df.items() if d >= MIN_DF))}
+    features = sorted(f for f, d in df.items() if d >= MIN_DF)
+    vocabulary = {f: i for i, f in enumerate(features)}
     n_docs = len(lists)
     idf = np.zeros(len(vocabulary), dtype=np.float32)
     for f, i in vocabulary.items():
@@ -164,12 +171,11 @@ def train(examples: Iterable[tuple[str, str]]) -> TopicModel:
     if len(classes) == 2:  # binary: sklearn keeps one column
         weights = np.hstack([-weights / 2, weights / 2])
         bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
-    return TopicModel(classes, vocabulary, idf, weights, bias)
+    return TopicModel(classes, HashedKeys(features), idf, weights.astype(WEIGHT_TYPE), bias), features
 
 
-def _save(model: TopicModel, path: Path) -> None:
+def _save(model: TopicModel, features: list[str], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    features = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
@@ -193,9 +199,9 @@ def _load(path: Path) -> TopicModel:
         features = json.loads(str(data["features"]))
         return TopicModel(
             tuple(json.loads(str(data["classes"]))),
-            {f: i for i, f in enumerate(features)},
+            HashedKeys(features),
             data["idf"],
-            data["weights"],
+            data["weights"].astype(WEIGHT_TYPE, copy=False),
             data["bias"],
         )
 
@@ -210,9 +216,9 @@ def trained(examples: Sequence[tuple[str, str]], cache_dir: Path | None) -> Topi
             return _load(path)
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache file is retrained and replaced
-    model = train(examples)
+    model, features = _fit(examples)
     with contextlib.suppress(OSError):  # a read-only cache only costs the next start a retraining
-        _save(model, path)
+        _save(model, features, path)
         _prune(cache_dir)
     return model
 

@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import repeat
+
+import numpy as np
 
 from bot.languages import LANGS, Lang
+from bot.text.hashed_keys import HashedKeys
 from bot.text.normalize import fold, key, normalize
 
 _KK_CYRILLIC = re.compile("[әғқңөұүһі]")
@@ -57,12 +59,6 @@ def _features(folded: str) -> list[str]:
     return [f for word in folded.split() for f in _word_features(word)]
 
 
-def _word_odds(table: dict[str, float], unseen: float, word: str) -> tuple[float, int]:
-    """The summed log-odds of a word's features under one pair's table, and their number."""
-    feats = _word_features(word)
-    return sum(map(table.get, feats, repeat(unseen))), len(feats)
-
-
 @dataclass(frozen=True)
 class Detection:
     """The detected language and how sure the detector is (0..1)."""
@@ -86,17 +82,28 @@ class LanguageDetector:
             total = sum(counter.values()) + alpha * (len(vocab) + 1)
             log_prob[lang] = {f: math.log((c + alpha) / total) for f, c in counter.items()}
             unseen[lang] = math.log(alpha / total)
-        # Only two languages are ever compared (by script), so each pair keeps one table of
-        # per-feature log-odds: one lookup per feature instead of one per language.
-        self._log_odds: dict[tuple[Lang, Lang], tuple[dict[str, float], float]] = {}
-        for a, b in _PAIRS:
-            pa, pb, ua, ub = log_prob[a], log_prob[b], unseen[a], unseen[b]
-            table = {f: pa.get(f, ua) - pb.get(f, ub) for f in pa.keys() | pb.keys()}
-            self._log_odds[a, b] = table, ua - ub
+        # Only two languages are ever compared (by script), so each pair keeps one column of
+        # per-feature log-odds (the unseen odds for a feature neither language has).
+        features = sorted(vocab)
+        self._features = HashedKeys(features)
+        self._unseen = {pair: unseen[pair[0]] - unseen[pair[1]] for pair in _PAIRS}
+        self._log_odds = {
+            (a, b): np.array(
+                [log_prob[a].get(f, unseen[a]) - log_prob[b].get(f, unseen[b]) for f in features]
+            )
+            for a, b in _PAIRS
+        }
         # A word's summed log-odds and feature count, per pair, kept for the latest words.
         self._word_odds = {
-            pair: lru_cache(maxsize=WORD_CACHE)(partial(_word_odds, *self._log_odds[pair])) for pair in _PAIRS
+            pair: lru_cache(maxsize=WORD_CACHE)(partial(self._odds_of, pair)) for pair in _PAIRS
         }
+
+    def _odds_of(self, pair: tuple[Lang, Lang], word: str) -> tuple[float, int]:
+        """The summed log-odds of a word's features for one pair of languages, and their number."""
+        feats = _word_features(word)
+        rows = self._features.rows(feats)
+        unseen = len(feats) - len(rows)
+        return float(self._log_odds[pair][rows].sum()) + unseen * self._unseen[pair], len(feats)
 
     def detect(self, text: str, hint: Lang | None = None) -> Detection:
         """Detect the language of ``text``; ``hint`` (the user's language) breaks ties."""
