@@ -393,6 +393,9 @@ def startup_lock(path: Path | str) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+PAGE_CACHE_KIB = 512  # SQLite's page cache per connection
+
+
 def open_database(path: Path | str) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path``, in WAL mode, migrated."""
     if str(path) != ":memory:":
@@ -405,6 +408,9 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
     # With WAL, NORMAL syncs at checkpoints instead of every commit: a crash of the bot loses
     # nothing, a power cut can roll back the last commits, and the file is never corrupted.
     db.execute("PRAGMA synchronous = NORMAL")
+    # SQLite's own page cache (2 MB by default): the operating system caches the file as well,
+    # so a smaller one costs a read call on a miss, not a disk read, and 1.5 MB less memory.
+    db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     migrate(db)
     return db
 

@@ -22,7 +22,7 @@ from bot.languages import LANGS, Lang
 from bot.text.collation import collated, sort_key
 from bot.text.names import name_key
 from bot.text.normalize import key
-from bot.text.postings import PostingIndex, top_rows
+from bot.text.postings import Postings, top_rows
 
 NAME_MATCH = 0.86  # mean per-word Jaro-Winkler similarity that counts as the same name
 WORD_MATCH = 0.8  # a query word is compared only with name words at least this similar
@@ -98,13 +98,17 @@ class NameIndex:
     def __init__(self, names: Iterable[tuple[int, str]]) -> None:
         ids = array("q")
 
-        def words_of_each_name() -> Iterator[dict[str, float]]:
+        def words_of_each_name() -> Iterator[Iterable[str]]:
             for cid, name in names:
                 ids.append(cid)
-                yield dict.fromkeys(name.split(), 1.0)
+                yield dict.fromkeys(name.split())  # each word once
 
-        self._postings = PostingIndex(words_of_each_name())
-        self.ids = np.frombuffer(ids, dtype=np.int64)
+        self._postings = Postings(words_of_each_name())
+        wide = np.frombuffer(ids, dtype=np.int64)
+        fits = not len(wide) or (
+            wide.min() >= np.iinfo(np.int32).min and wide.max() <= np.iinfo(np.int32).max
+        )
+        self.ids = wide.astype(np.int32) if fits else wide  # half the memory for usual IDs
         self.vocabulary = self._postings.features()
 
     def __len__(self) -> int:

@@ -156,7 +156,7 @@ class FaqMatcher:
         # Topic centroids as one dense (feature x topic) matrix: a few thousand features by a
         # few dozen topics is a few hundred KB, and a question's centroid cosines are one product.
         self._feature_ids = {f: i for i, f in enumerate(self._idf)}
-        self._centroids = np.zeros((len(self._feature_ids), len(topics)), dtype=np.float64)
+        self._centroids = np.zeros((len(self._feature_ids), len(topics)), dtype=np.float32)
         for t, bag in enumerate(topic_bags):
             for f, w in self._weights(bag).items():
                 self._centroids[self._feature_ids[f], t] = w

@@ -1,5 +1,5 @@
-"""A sparse inverted index of unit vectors, scored with numpy (shared by the FAQ matcher
-and the candidate name search)."""
+"""Sparse inverted indexes: the rows each feature occurs in (the candidate name search) and,
+with a weight each, rows of unit vectors scored with numpy (the FAQ matcher)."""
 
 from __future__ import annotations
 
@@ -10,28 +10,33 @@ from itertools import repeat
 import numpy as np
 
 
-class PostingIndex:
-    """Rows of sparse unit vectors stored as postings; :meth:`scores` gives cosines."""
+class Postings:
+    """The rows each feature occurs in, stored as one array of row numbers sorted by feature."""
 
-    def __init__(self, vectors: Iterable[dict[str, float]]) -> None:
+    def __init__(self, rows: Iterable[Iterable[str]]) -> None:
+        self._build((((f, 1.0) for f in row) for row in rows), weighted=False)
+
+    def _build(self, rows: Iterable[Iterable[tuple[str, float]]], weighted: bool) -> np.ndarray:
+        """Index (feature, weight) pairs, row by row; the weights in postings order (if ``weighted``)."""
         feature_ids: dict[str, int] = {}
-        feats, rows, weights = array("i"), array("i"), array("f")
+        feats, numbers, weights = array("i"), array("i"), array("f")
         n_rows = 0
-        for row, vec in enumerate(vectors):
+        for row, pairs in enumerate(rows):
             n_rows = row + 1
-            for f, w in vec.items():
+            for f, w in pairs:
                 feats.append(feature_ids.setdefault(f, len(feature_ids)))
-                rows.append(row)
-                weights.append(w)
+                numbers.append(row)
+                if weighted:
+                    weights.append(w)
         feat_arr = np.frombuffer(feats, dtype=np.int32)
         order = np.argsort(feat_arr, kind="stable")
-        self._ids = np.frombuffer(rows, dtype=np.int32)[order]
-        self._weights = np.frombuffer(weights, dtype=np.float32)[order]
+        self._ids = np.frombuffer(numbers, dtype=np.int32)[order]
         # feature -> its number, and the postings of number i are _ids[_starts[i]:_starts[i + 1]]:
         # a (start, end) tuple per feature took 110 bytes more each (tens of thousands of them).
         self._features = feature_ids
         self._starts = np.searchsorted(feat_arr[order], np.arange(len(feature_ids) + 1)).astype(np.int64)
         self._rows = n_rows
+        return np.frombuffer(weights, dtype=np.float32)[order] if weighted else np.zeros(0, dtype=np.float32)
 
     def __len__(self) -> int:
         return self._rows
@@ -48,6 +53,13 @@ class PostingIndex:
     def numbers(self, features: Iterable[str], count: int) -> np.ndarray:
         """The index's number of each of ``count`` features (-1 where it occurs in no row)."""
         return np.fromiter(map(self._features.get, features, repeat(-1)), dtype=np.int64, count=count)
+
+
+class PostingIndex(Postings):
+    """Rows of sparse unit vectors stored as postings; :meth:`scores` gives cosines."""
+
+    def __init__(self, vectors: Iterable[dict[str, float]]) -> None:
+        self._weights = self._build((vec.items() for vec in vectors), weighted=True)
 
     def scores(self, query: dict[str, float], max_postings: int | None = None) -> np.ndarray | None:
         """Cosine of every row with the unit vector ``query``; None when nothing overlaps.
