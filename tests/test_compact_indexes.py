@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.candidates.directory import NameIndex
+from bot.candidates.directory import NameIndex, _both
 from bot.db import PAGE_CACHE_KIB, open_database
 from bot.text.names import name_key
 from bot.text.postings import PostingIndex, Postings
@@ -44,3 +46,14 @@ def test_name_index_keeps_small_ids_in_32_bits_and_big_ones_whole() -> None:
 def test_the_database_keeps_a_small_page_cache(tmp_path: Path) -> None:
     db = open_database(tmp_path / "s.db")
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -PAGE_CACHE_KIB
+
+
+@given(st.sets(st.integers(0, 300), max_size=80), st.sets(st.integers(0, 300), max_size=80))
+def test_rows_in_both_are_numpys_intersection(first: set[int], second: set[int]) -> None:
+    """The name search's intersection of two words' rows (summing their similarities)."""
+    rows, more_rows = np.array(sorted(first), dtype=np.int32), np.array(sorted(second), dtype=np.int32)
+    total, more = rows / 1000, more_rows / 100
+    got_rows, got_total = _both(rows, total, more_rows, more)
+    expected, mine, theirs = np.intersect1d(rows, more_rows, assume_unique=True, return_indices=True)
+    assert got_rows.tolist() == expected.tolist()
+    assert np.allclose(got_total, total[mine] + more[theirs])

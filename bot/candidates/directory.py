@@ -131,13 +131,14 @@ class NameIndex:
             if rows is None:
                 rows, total = word_rows, similarity
             else:
-                rows, mine, theirs = np.intersect1d(rows, word_rows, assume_unique=True, return_indices=True)
-                total = total[mine] + similarity[theirs]
+                rows, total = _both(rows, total, word_rows, similarity)
             if not len(rows):
                 return []  # every word of the query must match
         hit = top_rows(total, limit * 5)
-        ranked = sorted((-round(float(total[i]) / len(words), 3), int(rows[i])) for i in hit)
-        return [(int(self.ids[r]), -score) for score, r in ranked[:limit] if -score >= min_score]
+        scores, found = (total[hit] / len(words)).tolist(), rows[hit].tolist()
+        ranked = sorted((-round(score, 3), row) for score, row in zip(scores, found, strict=True))
+        ids = self.ids[[r for _, r in ranked[:limit]]].tolist()
+        return [(cid, -score) for cid, (score, _) in zip(ids, ranked, strict=False) if -score >= min_score]
 
     def _best_per_row(self, matches: list[tuple[str, float, int]]) -> tuple[np.ndarray, np.ndarray]:
         """The rows holding any of the matched name words (sorted, once each), with the best
@@ -147,13 +148,25 @@ class NameIndex:
         postings = [self._postings.rows_with(w) for w, _, _ in matches]
         if len(postings) == 1:  # one word: its postings are sorted rows already
             return postings[0], np.full(len(postings[0]), matches[0][1])
+        # The matches come best first; a stable sort by row keeps each row's best one first.
         rows = np.concatenate(postings)
         similarity = np.repeat(np.array([s for _, s, _ in matches]), [len(p) for p in postings])
-        order = np.lexsort((-similarity, rows))  # by row, the best similarity first
+        order = np.argsort(rows, kind="stable")
         rows, similarity = rows[order], similarity[order]
         first = np.ones(len(rows), dtype=bool)
         first[1:] = rows[1:] != rows[:-1]
         return rows[first], similarity[first]
+
+
+def _both(
+    rows: np.ndarray, total: np.ndarray, more_rows: np.ndarray, more: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in both sorted, distinct ``rows`` and ``more_rows``, with ``total + more``."""
+    if not len(more_rows):
+        return more_rows, more
+    at = np.minimum(np.searchsorted(more_rows, rows), len(more_rows) - 1)
+    kept = more_rows[at] == rows
+    return rows[kept], total[kept] + more[at[kept]]
 
 
 class CandidateDirectory:
