@@ -20,6 +20,13 @@ from handlers.callbacks import LangCB, MenuCB, NoneOfTheseCB, TopicCB, VoteCB
 from handlers.sharing import add_share
 
 
+def add_menu_button(kb: Keyboard, lang: Lang, back: bool = False) -> Keyboard:
+    """The "Main menu" button, last under most replies (``back``: leaving a menu section)."""
+    return kb.button(
+        text=("⬅️ " if back else "☰ ") + gettext("Main menu", lang), callback_data=MenuCB(section="home")
+    )
+
+
 def section_titles(lang: Lang) -> dict[str, str]:
     """Main-menu section labels in ``lang``."""
     return {
@@ -78,7 +85,7 @@ def _section(titled: tuple[tuple[str, str], ...], abroad: bool, lang: Lang) -> I
         kb.button(
             text="🗺 " + gettext("Countries and missions", lang), callback_data=MenuCB(section="missions")
         )
-    kb.button(text="⬅️ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang, back=True)
     kb.adjust(1)
     return kb.as_markup()
 
@@ -92,7 +99,7 @@ def answer_keyboard(topic: str, lang: Lang, share: str | None = None) -> InlineK
         text="👎 " + gettext("Not helpful", lang), callback_data=VoteCB(topic=topic, lang=lang, helpful=0)
     )
     add_share(kb, share, lang)
-    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang)
     kb.adjust(2)
     return kb.as_markup()
 
@@ -102,7 +109,7 @@ def after_vote_keyboard(lang: Lang, share: str | None = None) -> InlineKeyboardM
     """What stays under an answer once it is rated: "Share" and the way on (the menu)."""
     kb = Keyboard()
     add_share(kb, share, lang)
-    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang)
     kb.adjust(2)
     return kb.as_markup()
 

@@ -31,7 +31,7 @@ from bot.i18n import gettext, ngettext
 from bot.languages import Lang
 from handlers.buttons import Keyboard
 from handlers.callbacks import AreaCB, BallotCB, CardCB, ElectionCB, MenuCB, StatsCB, TopicCB
-from handlers.keyboards import menu_keyboard
+from handlers.keyboards import add_menu_button, menu_keyboard
 from handlers.pictures import draw, send_with_chart
 from handlers.routing import LeanRouter
 from handlers.sharing import add_share, share_of
@@ -60,7 +60,7 @@ def candidates_menu(
         entry = assistant.entry(topic)
         if entry is not None:
             kb.button(text=entry.titles[lang], callback_data=TopicCB(topic=topic, lang=lang))
-    kb.button(text="⬅️ " + _("Main menu"), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang, back=True)
     kb.adjust(1)
     text = (
         _("Choose an election to see its candidates, in alphabetical order:")
@@ -78,7 +78,7 @@ def results_keyboard(candidates: Sequence[Candidate], lang: Lang) -> InlineKeybo
     kb = Keyboard()
     for candidate in candidates[:MAX_RESULTS]:
         kb.button(text=button_label(candidate), callback_data=CardCB(candidate=candidate.id))
-    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang)
     kb.adjust(1)
     return kb.as_markup()
 
@@ -224,7 +224,7 @@ async def send_candidate_card(
     kb = Keyboard()
     add_share(kb, await share_of(message.bot, candidate_link(candidate.id), candidate.full_name), lang)
     _back(kb, BallotCB(ballot=candidate.ballot, page=0).pack())
-    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang)
     kb.adjust(1, 2)
     await message.answer(card(directory, candidate, lang), reply_markup=kb.as_markup())
 

@@ -30,6 +30,7 @@ from bot.text.collation import collated
 from handlers.buttons import Keyboard
 from handlers.callbacks import MenuCB, MissionCountryCB, RemindHereCB
 from handlers.filters import on_loop
+from handlers.keyboards import add_menu_button
 from handlers.routing import LeanRouter
 from handlers.sharing import add_share, share_of
 
@@ -90,7 +91,7 @@ def mission_keyboard(mission_id: str, lang: Lang, share: str | None) -> InlineKe
         text="🔔 " + gettext("Remind me to vote here", lang), callback_data=RemindHereCB(mission=mission_id)
     )
     add_share(kb, share, lang)
-    kb.button(text="☰ " + gettext("Main menu", lang), callback_data=MenuCB(section="home"))
+    add_menu_button(kb, lang)
     kb.adjust(1, 2)
     return kb.as_markup()
 
