@@ -62,7 +62,7 @@ def test_topic_model_probabilities_are_those_of_all_features(assistant: Assistan
 def test_language_odds_are_those_of_all_features(assistant: Assistant) -> None:
     """A word's cached log-odds are the sum over its features of the pair's table."""
     detector = assistant.detector
-    names = detector._features
+    names = detector._vocabulary
     for text in TEXTS[:300]:
         for pair in langdetect._PAIRS:
             table, unseen = detector._log_odds[pair], detector._unseen[pair]

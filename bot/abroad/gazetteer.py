@@ -8,9 +8,10 @@ its most populous city.
 Loading GeoNames takes seconds and 70 MB at its peak, so the bot never does it itself: a
 child process (``python -m bot.abroad.gazetteer``) builds the index and prints it as text,
 which is kept in the model cache (``SAYLAU_MODEL_CACHE``) under a fingerprint of the
-package version and of the code that folds names. The bot holds the index in that compact
-form, one string per four-letter bucket, read when a message word falls in it: about 3 MB.
-If the child fails, the index is built in this process.
+package version and of the code that folds names. The bot holds that text as UTF-8 bytes,
+grouped by the first four letters of the names (:class:`Buckets`), and reads a group when a
+message word starts with its letters: about 1 MB. If the child fails, the index is built in
+this process.
 """
 
 from __future__ import annotations

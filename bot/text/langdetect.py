@@ -85,7 +85,7 @@ class LanguageDetector:
         # Only two languages are ever compared (by script), so each pair keeps one column of
         # per-feature log-odds (the unseen odds for a feature neither language has).
         features = sorted(vocab)
-        self._features = HashedKeys(features)
+        self._vocabulary = HashedKeys(features)
         self._unseen = {pair: unseen[pair[0]] - unseen[pair[1]] for pair in _PAIRS}
         self._log_odds = {
             (a, b): np.array(
@@ -101,7 +101,7 @@ class LanguageDetector:
     def _odds_of(self, pair: tuple[Lang, Lang], word: str) -> tuple[float, int]:
         """The summed log-odds of a word's features for one pair of languages, and their number."""
         feats = _word_features(word)
-        rows = self._features.rows(feats)
+        rows = self._vocabulary.rows(feats)
         unseen = len(feats) - len(rows)
         return float(self._log_odds[pair][rows].sum()) + unseen * self._unseen[pair], len(feats)
 
