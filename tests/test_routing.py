@@ -116,18 +116,19 @@ def test_command_prefixes_are_read_from_the_filters() -> None:
 async def test_a_question_walks_few_routers(
     assistant: Assistant, bot: Bot, session: LocalSession, monkeypatch
 ) -> None:
-    """Only the routers that might take a text message run aiogram's machinery for it."""
+    """Only the routers that might take a text message run aiogram's machinery for it (its
+    filters and sub-routers: ``Router._propagate_event``, which every router let in runs)."""
     walked: list[str] = []
-    original = Router.propagate_event
+    original = Router._propagate_event
 
-    async def counting(self: Router, update_type: str, event: Any, **kwargs: Any) -> Any:
+    async def counting(self: Router, observer: Any, update_type: str, event: Any, **kwargs: Any) -> Any:
         walked.append(self.name)
-        return await original(self, update_type, event, **kwargs)
+        return await original(self, observer, update_type, event, **kwargs)
 
     dp = create_dispatcher(assistant, load_settings(bot_token=None), throttle=False)
     chat = LocalChat(dp, bot, session, language_code="ru")
     await chat.send("/start")
-    monkeypatch.setattr(Router, "propagate_event", counting)
+    monkeypatch.setattr(Router, "_propagate_event", counting)
     replies = await chat.send("Как проголосовать за границей?")
     assert replies
     assert "questions" in walked
