@@ -12,7 +12,7 @@ import pytest
 
 from bot.conversation.assistant import Assistant
 from bot.faq import classifier, matcher
-from bot.text import langdetect
+from bot.text import langdetect, word_cache
 from bot.text.normalize import key
 
 REALISTIC = Path(__file__).parent / "data" / "realistic"
@@ -76,9 +76,9 @@ def test_language_odds_are_those_of_all_features(assistant: Assistant) -> None:
 
 @pytest.mark.parametrize("reader", ["matcher", "model", "detector"])
 def test_word_caches_stay_bounded(assistant: Assistant, reader: str) -> None:
-    """Thousands of made-up words (a flood of random text) keep at most WORD_CACHE of them."""
+    """Thousands of made-up words (a flood of random text) keep at most word_cache.SIZE of them."""
     # No Kazakh letter (the detector reads them); no letter twice in a row (folding drops one).
-    words = ["слово" + "z".join(str(i)) for i in range(3 * matcher.WORD_CACHE)]
+    words = ["слово" + "z".join(str(i)) for i in range(3 * word_cache.SIZE)]
     chunks = [" ".join(words[start : start + 20]) for start in range(0, len(words), 20)]  # each < 300 chars
     model = assistant.matcher.model
     assert model is not None
@@ -124,3 +124,20 @@ def test_cities_abroad_read_through_the_word_cache_as_from_the_buckets() -> None
     named = [gazetteer.countries_named(t) for t in texts * 2]
     assert named == [plain(t) for t in texts * 2]
     assert sum(map(bool, named)) >= 10  # cities are found
+
+
+def test_long_words_are_computed_each_time_not_kept() -> None:
+    """A flood of long made-up words cannot make a word cache large."""
+    calls: list[str] = []
+
+    def compute(word: str) -> int:
+        calls.append(word)
+        return len(word)
+
+    cache = word_cache.WordCache(compute)
+    short, long = "сайлау", "ы" * (word_cache.LONGEST + 1)
+    assert [cache(short), cache(short), cache(long), cache(long)] == [6, 6, len(long), len(long)]
+    assert calls == [short, long, long]  # the short word once, the long one every time
+    assert cache.cache_info().currsize == 1
+    cache.cache_clear()
+    assert cache.cache_info().currsize == 0

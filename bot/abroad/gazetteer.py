@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +36,11 @@ from bot.config import cache_dir
 from bot.text import normalize
 from bot.text.hashed_keys import HashedKeys
 from bot.text.normalize import key
+from bot.text.word_cache import WordCache
 
 log = logging.getLogger(__name__)
 MIN_POPULATION = 100_000
 MIN_NAME_LETTERS = 4  # shorter names ("Ufa", "Ube") are left out: too many everyday words
-WORD_CACHE = 2048  # message words whose cities are kept
 BUILD_TIMEOUT = 120  # seconds for the child process
 _SCRIPT = re.compile(r"^[A-Za-zÀ-ɏА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіЎў' .’-]+$")
 # Endings a city's name takes in a message, folded: Russian cases (Казани, Дубае, Токио is
@@ -187,14 +187,16 @@ def _bucket(index: Buckets, first: str) -> Iterator[tuple[list[str], str]]:
         yield words.split(), country
 
 
-@lru_cache(maxsize=WORD_CACHE)
-def _names_from(word: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+def _cities_from(word: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     """(name words, country) of the cities whose first name word the folded ``word`` is a
     form of (most words start none), kept for the latest words: messages share most words.
     The index, loaded before the first call, never changes."""
     return tuple(
         (tuple(name), country) for name, country in _bucket(_index(), word[:4]) if _is_form(word, name[0])
     )
+
+
+_names_from = WordCache(_cities_from)
 
 
 def warm_up() -> None:

@@ -21,9 +21,8 @@ import math
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise, repeat
 from pathlib import Path
 
@@ -32,13 +31,13 @@ import numpy as np
 from bot.config import cache_dir
 from bot.text.hashed_keys import HashedKeys
 from bot.text.normalize import key
+from bot.text.word_cache import WordCache
 
 MODEL_VERSION = "1"  # bump when features or training change: old cache files are ignored
 MAX_TEXT_CHARS = 400
 C = 64.0  # inverse regularisation strength of the logistic regression
 MIN_DF = 2  # features of one phrasing only are left out: half the size, same accuracy
 WEIGHT_TYPE = np.float16  # half the memory of float32; the same answers (tests/test_realistic.py)
-WORD_CACHE = 2048  # words whose feature rows are kept (a few hundred KB)
 CACHE_KEPT = 3  # model files kept in the cache (each edit of the FAQ trains a new one)
 
 
@@ -87,15 +86,14 @@ class TopicModel:
     idf: np.ndarray
     weights: np.ndarray
     bias: np.ndarray
-    _word_rows: Callable[[str], bytes] = field(init=False, repr=False, compare=False)
+    _word_rows: WordCache[bytes] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        rows_of_word = lru_cache(maxsize=WORD_CACHE)(lambda word: self._rows_of(word_features(word)))
-        object.__setattr__(self, "_word_rows", rows_of_word)
+        object.__setattr__(self, "_word_rows", WordCache(lambda word: self._rows_of(word_features(word))))
 
     def _rows_of(self, features: Sequence[str]) -> bytes:
         """The rows of the known ones among ``features``, as int32 bytes (those of a word are
-        kept for the :data:`WORD_CACHE` latest words: questions share most words)."""
+        kept for the latest words: :mod:`bot.text.word_cache`)."""
         return self.vocabulary.rows(features).tobytes()
 
     def probabilities(self, text: str) -> np.ndarray:

@@ -29,7 +29,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -38,6 +37,7 @@ from rapidfuzz.process import cdist
 from bot.faq.classifier import TopicModel
 from bot.text.normalize import key
 from bot.text.postings import PostingIndex, top_rows
+from bot.text.word_cache import WordCache
 
 MAX_QUERY_CHARS = 300  # long messages are matched on their beginning
 TOP_DOCS = 40  # phrasings reranked with the fuzzy score
@@ -46,7 +46,6 @@ MAX_DF = 0.3  # features in more phrasings than this share carry no signal
 # least MIN_POSTINGS_CAP): they cost the most and weigh the least. Topic centroids keep them.
 POSTINGS_SHARE = 0.04
 MIN_POSTINGS_CAP = 400
-WORD_CACHE = 2048  # words whose features are kept (a few hundred KB): most questions reuse them
 
 # Question and filler words: rare in a small FAQ, so TF-IDF would overrate them; they
 # count as a word, without n-grams or prefix.
@@ -164,7 +163,7 @@ class FaqMatcher:
         # For questions: feature -> its number here, its IDF and its number in the postings.
         self._idf_of = np.fromiter(self._idf.values(), dtype=np.float64, count=len(self._idf))
         self._posting_of = self._phrases.numbers(self._idf, len(self._idf))
-        self._word_numbers = lru_cache(maxsize=WORD_CACHE)(self._numbers_of)
+        self._word_numbers = WordCache(self._numbers_of)
         for topic in model.classes if model is not None else ():
             if topic not in topic_index:  # learnt from examples only: the model alone scores it
                 topic_index[topic] = len(topics)
@@ -177,8 +176,8 @@ class FaqMatcher:
         return {f: w / norm for f, w in vec.items()}
 
     def _numbers_of(self, word: str) -> bytes:
-        """The numbers of a word's features here (repeated as they weigh), as int32 bytes:
-        kept for the :data:`WORD_CACHE` latest words, since questions share most words."""
+        """The numbers of a word's features here (repeated as they weigh), as int32 bytes
+        (kept for the latest words: :mod:`bot.text.word_cache`)."""
         numbers = map(self._feature_ids.get, word_features(word))
         return array("i", [n for n in numbers if n is not None]).tobytes()
 

@@ -15,19 +15,19 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 
 from bot.languages import LANGS, Lang
 from bot.text.hashed_keys import HashedKeys
 from bot.text.normalize import fold, key, normalize
+from bot.text.word_cache import WordCache
 
 _KK_CYRILLIC = re.compile("[әғқңөұүһі]")
 _KK_LATIN = re.compile("[äğqñöūüşı]")
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-z]")
-WORD_CACHE = 2048  # words whose log-odds are kept (a few hundred KB)
 MAX_CHARS = 1000  # the start of a long message tells its language
 _PAIRS: tuple[tuple[Lang, Lang], ...] = (("kk", "ru"), ("kk", "id"))  # Cyrillic, Latin
 
@@ -94,9 +94,7 @@ class LanguageDetector:
             for a, b in _PAIRS
         }
         # A word's summed log-odds and feature count, per pair, kept for the latest words.
-        self._word_odds = {
-            pair: lru_cache(maxsize=WORD_CACHE)(partial(self._odds_of, pair)) for pair in _PAIRS
-        }
+        self._word_odds = {pair: WordCache(partial(self._odds_of, pair)) for pair in _PAIRS}
 
     def _odds_of(self, pair: tuple[Lang, Lang], word: str) -> tuple[float, int]:
         """The summed log-odds of a word's features for one pair of languages, and their number."""
