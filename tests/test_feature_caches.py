@@ -1,5 +1,5 @@
-"""The per-word feature caches of the matcher, the topic model and the language detector
-give what the features computed afresh give, and stay bounded."""
+"""The per-word caches of the FAQ matcher, the topic model, the language detector and the
+cities abroad (bot/text/word_cache.py) give what computing afresh gives, and stay bounded."""
 
 from __future__ import annotations
 
