@@ -147,22 +147,22 @@ class FaqMatcher:
         n_docs = len(bags)
         df: Counter[str] = Counter(f for bag in bags for f in bag)
         limit = max(2, MAX_DF * n_docs)
-        self._idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
+        idf = {f: math.log((n_docs + 1) / (d + 1)) + 1 for f, d in df.items() if d <= limit}
+        # feature -> its number here, and the IDF of each number
+        self._feature_ids = {f: i for i, f in enumerate(idf)}
+        self._idf_of = np.fromiter(idf.values(), dtype=np.float64, count=len(idf))
         self._phrases = PostingIndex([self._weights(bag) for bag in bags])
         topic_bags: list[Counter[str]] = [Counter() for _ in topics]
         for doc, bag in enumerate(bags):
             topic_bags[doc_topic[doc]].update(bag)
         # Topic centroids as one dense (feature x topic) matrix: a few thousand features by a
         # few dozen topics is a few hundred KB, and a question's centroid cosines are one product.
-        self._feature_ids = {f: i for i, f in enumerate(self._idf)}
         self._centroids = np.zeros((len(self._feature_ids), len(topics)), dtype=np.float32)
         for t, bag in enumerate(topic_bags):
             for f, w in self._weights(bag).items():
                 self._centroids[self._feature_ids[f], t] = w
         self._n_docs = n_docs
-        # For questions: feature -> its number here, its IDF and its number in the postings.
-        self._idf_of = np.fromiter(self._idf.values(), dtype=np.float64, count=len(self._idf))
-        self._posting_of = self._phrases.numbers(self._idf, len(self._idf))
+        self._posting_of = self._phrases.numbers(self._feature_ids, len(self._feature_ids))  # per number
         self._word_numbers = WordCache(self._numbers_of)
         for topic in model.classes if model is not None else ():
             if topic not in topic_index:  # learnt from examples only: the model alone scores it
@@ -171,7 +171,8 @@ class FaqMatcher:
         self._model_rows = np.array([topic_index[c] for c in model.classes] if model else [], dtype=np.int64)
 
     def _weights(self, bag: Counter[str]) -> dict[str, float]:
-        vec = {f: (1 + math.log(c)) * self._idf[f] for f, c in bag.items() if f in self._idf}
+        ids, idf = self._feature_ids, self._idf_of
+        vec = {f: (1 + math.log(c)) * float(idf[ids[f]]) for f, c in bag.items() if f in ids}
         norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
         return {f: w / norm for f, w in vec.items()}
 
