@@ -134,6 +134,9 @@ class FakeBotAPI:
             return self._ok(self._sent(params, caption=params.get("caption", ""), photo=photo))
         if method == "sendmessage":
             return self._ok(self._sent(params, text=params.get("text", "")))
+        if method == "editmessagetext":  # the edited message, as for a message the bot sent
+            edited = self._sent(params, text=params.get("text", ""))
+            return self._ok({**edited, "message_id": int(params.get("message_id") or edited["message_id"])})
         return web.json_response(
             {"ok": False, "error_code": 404, "description": "Not Found: method not emulated"}, status=404
         )

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "bot.telegram.fsm_storage",
         "bot.telegram.cluster",
         "bot.telegram.redis_cluster",
+        "bot.telegram.session",
     ),
     ("handlers",),
     ("bot.telegram.app", "bot.telegram.console", "bot.telegram.content_sync", "bot.telegram"),

@@ -16,7 +16,6 @@ import signal
 import sqlite_utils
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -34,6 +33,7 @@ from bot.telegram.cluster import Cluster, local_cluster
 from bot.telegram.command_menus import commands, set_admin_menu
 from bot.telegram.content_sync import follow_changes, mark_loaded
 from bot.telegram.scheduler import Digests, run_scheduler
+from bot.telegram.session import BotApiSession
 from handlers import setup_routers
 from handlers.middlewares import (
     GroupMannersMiddleware,
@@ -156,7 +156,7 @@ def release_freed_memory() -> bool:
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     """A bot for ``settings.bot_token``, on a self-hosted Bot API server if configured."""
     if session is None:
-        session = AiohttpSession()
+        session = BotApiSession()
         if settings.telegram_api_url:
             session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
     assert settings.bot_token is not None
