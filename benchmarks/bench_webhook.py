@@ -168,7 +168,8 @@ async def run_config(
 
     With ``profile_to``, the (first) worker runs under cProfile and writes its statistics there.
     """
-    db_path = work / f"{label.split()[0]}-{workers}.db"
+    name = "".join(c for c in label if c.isalnum())  # its own files: database and logs
+    db_path = work / f"{name}.db"
     shutil.copy(pristine, db_path)
     api = TimedAPI()
     await api.start()
@@ -186,7 +187,7 @@ async def run_config(
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
-    logs = [work / f"{label.split()[0]}-{workers}-{n}.log" for n in range(workers)]
+    logs = [work / f"{name}-{n}.log" for n in range(workers)]
     procs = []
     for n, (port, log) in enumerate(zip(ports, logs, strict=True)):
         command = ("-c", PROFILED_WORKER, str(profile_to)) if profile_to and n == 0 else ("-m", "bot")
