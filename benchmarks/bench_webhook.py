@@ -232,7 +232,7 @@ async def run_config(
                 proc.kill()
         await api.stop()
     measured = sum(len(b) for b in bursts[1:])
-    replies = Counter(reply_key(name, params) for name, params in api.calls if name in REPLIES)
+    replies = Counter(reply_key(method, params) for method, params in api.calls if method in REPLIES)
     text = "".join(log.read_text(errors="replace") for log in logs)
     errors = text.count("Traceback") + text.count(" ERROR ")
     return Run(label, rates, 1000 * worker_cpu / measured, 1000 * own_cpu / measured, replies, errors)

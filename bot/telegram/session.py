@@ -1,7 +1,7 @@
 """The Bot API session: aiogram's aiohttp session, without rebuilding a model per reply.
 
 aiogram reads each Bot API answer with ``Response[method.__returning__]``, a pydantic generic
-model. Pydantic (2.12 and later) caches parametrized models only weakly, and a model made inside
+model. Pydantic 2.13 (installed here) caches parametrized models only weakly, and a model made in
 a function is referenced by nothing else, so after a garbage collection the next answer builds
 ``Response[Message]`` again: about 4 ms of schema building. Measured in a webhook worker
 (``benchmarks/bench_webhook.py``): 82 rebuilds in 1,000 updates. This session keeps each one
