@@ -48,8 +48,7 @@ from bench_dispatch import FIRST_USER, material, plan, raw_updates
 from bot.candidates.sample_data import load_demo
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
-from bot.telegram.app import WEBHOOK_PATH
-from tests.e2e_process import free_port
+from tests.e2e_process import free_port, post_webhook
 from tests.fake_bot_api import FakeBotAPI
 from tests.redis_server import running_redis
 
@@ -102,21 +101,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-async def post(http: aiohttp.ClientSession, port: int, body: bytes) -> None:
-    """One webhook call, as Telegram makes it (retried while the worker is still starting)."""
-    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    for _ in range(300):
-        try:
-            async with http.post(url, data=body, headers=headers) as response:
-                if response.status != 200:
-                    raise RuntimeError(f"worker on {port} answered {response.status}")
-                return
-        except aiohttp.ClientConnectionError:
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"nobody listens on {port}")
-
-
 async def answered(api: TimedAPI, started: float) -> float:
     """Wait until no Bot API call has come for QUIET_S; the seconds from ``started`` to the last."""
     while time.perf_counter() - max(api.last_call, started) < QUIET_S:
@@ -130,7 +114,7 @@ async def burst(http: aiohttp.ClientSession, api: TimedAPI, ports: list[int], up
 
     async def one(n: int, body: bytes) -> None:
         async with gate:
-            await post(http, ports[n % len(ports)], body)
+            await post_webhook(http, ports[n % len(ports)], body, SECRET)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(n, body) for n, body in enumerate(updates)))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
 import sys
 from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.telegram.app import WEBHOOK_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +61,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+async def post_webhook(
+    http: aiohttp.ClientSession, port: int, update: dict[str, Any] | bytes, secret: str
+) -> None:
+    """Deliver ``update`` (or its JSON) to the webhook worker on ``port`` as Telegram does, with
+    the secret header, waiting while the worker is still starting; any answer but 200 fails."""
+    url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    body = update if isinstance(update, bytes) else json.dumps(update).encode()
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
+    for _ in range(300):
+        try:
+            async with http.post(url, data=body, headers=headers) as response:
+                if response.status != 200:
+                    raise AssertionError(f"the worker on {port} answered {response.status}")
+                return
+        except aiohttp.ClientConnectionError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nobody listens on {port}")

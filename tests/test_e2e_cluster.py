@@ -17,7 +17,7 @@ import aiohttp
 from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
 from bot.delivery import reminders
-from tests.e2e_process import free_port, start_bot, stop_bot
+from tests.e2e_process import free_port, post_webhook, start_bot, stop_bot
 from tests.fake_bot_api import FakeBotAPI
 from tests.test_e2e import ROOT, TOKEN
 
@@ -53,19 +53,6 @@ def _seed(db_path: Path) -> None:
     db.close()
 
 
-async def _post(http: aiohttp.ClientSession, port: int, update: dict) -> None:
-    """Deliver ``update`` to the worker on ``port`` as Telegram would (waiting for it to listen)."""
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    for _ in range(200):
-        try:
-            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as r:
-                assert r.status == 200
-                return
-        except aiohttp.ClientConnectionError:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"nobody listens on {port}")
-
-
 async def test_two_webhook_workers_answer_each_update_once(tmp_path: Path, redis_url: str) -> None:
     db_path = tmp_path / "cluster.db"
     _seed(db_path)
@@ -91,12 +78,16 @@ async def test_two_webhook_workers_answer_each_update_once(tmp_path: Path, redis
         async with aiohttp.ClientSession() as http:
             voters = range(501, 507)
             for n, user_id in enumerate(voters):  # six voters, alternately behind the balancer
-                await _post(http, ports[n % 2], _update(n + 1, user_id, "Jam berapa TPS dibuka?"))
+                await post_webhook(
+                    http, ports[n % 2], _update(n + 1, user_id, "Jam berapa TPS dibuka?"), SECRET
+                )
             retried = _update(50, 600, "Di mana saya bisa memilih di luar negeri?")
-            await _post(http, ports[0], retried)
-            await _post(http, ports[1], retried)  # Telegram's retry reaches the other worker
+            await post_webhook(http, ports[0], retried, SECRET)
+            await post_webhook(http, ports[1], retried, SECRET)  # Telegram's retry reaches the other worker
             for n in range(12):  # one flooding user, spread over both
-                await _post(http, ports[n % 2], _update(100 + n, FLOODER, "Jam berapa TPS dibuka?"))
+                await post_webhook(
+                    http, ports[n % 2], _update(100 + n, FLOODER, "Jam berapa TPS dibuka?"), SECRET
+                )
             expected = len(voters) + 1 + 10 + 1 + 2  # answers, the retried one, flood + warning, reminders
             await api.wait_for("sendMessage", expected, timeout=40)
             await asyncio.sleep(2)  # several more scheduler rounds in both workers, any late repeat
