@@ -15,9 +15,11 @@ handler).
 Prints: updates/s of both and their ratio; per-update handling time p50 / p95 / p99 one update
 at a time (the service time) and under the burst (with queueing); replies and throttled
 updates; SQLite statements and commits per update; asyncio.to_thread hops per update; RSS and
-tracemalloc over repeated bursts; the bot's RSS above a process that only imports aiogram (two
-subprocesses, the bot's with 100,000 candidates); the issue's targets with PASS / FAIL; and the
-top functions of one burst under cProfile.
+tracemalloc over repeated bursts; the bot's RSS above a process that only imports aiogram (fresh
+subprocesses, the bot's with 100,000 candidates), split into anonymous and file-backed pages and
+into what the installed libraries it loads cost on their own (a third process imports just them)
+and what its own code and data cost; the issue's targets with PASS / FAIL; and the top functions
+of one burst under cProfile.
 
 Each burst comes from fresh users (a new range of user IDs), so the throttle (10 updates per
 user per 10 s) sees each user's ``updates / users`` updates only: with the defaults, 10.
@@ -33,6 +35,7 @@ import contextvars
 import cProfile
 import csv
 import gc
+import json
 import logging
 import os
 import pstats
@@ -359,17 +362,30 @@ def echo_dispatcher() -> Dispatcher:
 
 # --- memory in fresh processes -----------------------------------------------------------------
 
-BOT_PROCESS = """
-import asyncio, sys
-sys.path.insert(0, {root!r})
+MEMORY_HELPERS = """
+import json, sys
 
 def rss():
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS"))
 
+def report(**figures):
+    with open("/proc/self/status") as f:
+        pairs = (line.split(":", 1) for line in f)
+        fields = {{k: int(v.split()[0]) / 1024 for k, v in pairs if k.startswith(("Vm", "Rss"))}}
+    print(json.dumps({{"rss": fields["VmRSS"], "peak": fields["VmHWM"], "anon": fields["RssAnon"],
+                      "file": fields["RssFile"], **figures}}))
+"""
+
+BOT_PROCESS = (
+    MEMORY_HELPERS
+    + """
+import asyncio
+sys.path.insert(0, {root!r})
 stages = [rss()]
 import aiogram
 stages.append(rss())
+after_aiogram = set(sys.modules)
 from aiogram import Bot
 from bot.config import load_settings
 from bot.conversation.assistant import Assistant
@@ -399,10 +415,14 @@ async def chat():
 
 asyncio.run(chat())
 stages.append(rss())
-with open("/proc/self/status") as f:
-    peak = next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM"))
-print(*stages, peak)
+# the installed libraries the bot loaded beyond aiogram's own imports (not its code, not stdlib)
+libraries = sorted(
+    name for name in set(sys.modules) - after_aiogram
+    if "site-packages" in (getattr(sys.modules[name], "__file__", None) or "")
+)
+report(stages=stages, libraries=libraries)
 """
+)
 
 BOT_STAGES = (
     "interpreter",
@@ -414,20 +434,38 @@ BOT_STAGES = (
     "eight updates: questions and embassies in kk, ru, id, a name, /menu",
 )
 
-
-AIOGRAM_PROCESS = """
+# aiogram, then the bot's installed libraries package by package (alphabetically, each module
+# of a package in turn), RSS after each package: what each adds to the ones before it
+LIBRARIES_PROCESS = (
+    MEMORY_HELPERS
+    + """
+import importlib
 import aiogram
-with open("/proc/self/status") as f:
-    fields = dict(line.split(":", 1) for line in f)
-print(int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
+added = {{}}
+for package, names in {packages!r}:
+    before = rss()
+    for name in names:
+        importlib.import_module(name)
+    added[package] = rss() - before
+report(added=added)
 """
+)
 
 
-def run_python(script: str) -> list[float]:
+def run_python(script: str) -> dict[str, Any]:
+    """Run ``script`` in a fresh interpreter (no bot token) and read the JSON it prints."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("BOT_TOKEN", None)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
-    return [float(x) for x in out.stdout.split()]
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def libraries_process(modules: list[str]) -> str:
+    """:data:`LIBRARIES_PROCESS` for ``modules``, grouped by top-level package."""
+    packages: dict[str, list[str]] = {}
+    for name in sorted(modules):
+        packages.setdefault(name.partition(".")[0], []).append(name)
+    return LIBRARIES_PROCESS.format(packages=sorted(packages.items()))
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -717,21 +755,33 @@ def main() -> None:
         traced_growth = traced[-1][1] - traced[0][1] if len(traced) > 1 else 0.0
 
         # 4. memory above aiogram alone, fresh processes, 100,000 candidates
-        *stages, bot_peak = run_python(
+        bot = run_python(
             BOT_PROCESS.format(root=str(ROOT), db=str(db_path), name=stuff.names[0] if stuff.names else "")
         )
-        bot_rss = stages[-1]
-        aio_rss, aio_peak = run_python(AIOGRAM_PROCESS)
+        aio = run_python(libraries_process([]))
+        libs = run_python(libraries_process(bot["libraries"]))
+        bot_rss, aio_rss = bot["rss"], aio["rss"]
         print(f"\n4. Fresh processes: the bot with {args.candidates:,} candidates, RSS after each stage")
         previous = 0.0
-        for label, value in zip(BOT_STAGES, stages, strict=True):
+        for label, value in zip(BOT_STAGES, bot["stages"], strict=True):
             print(f"   {label:68}{value:>6.0f} MB  (+{value - previous:.0f})")
             previous = value
         print(
-            f"   the bot: RSS {bot_rss:.0f} MB (peak {bot_peak:.0f}); a process that only imports aiogram: "
-            f"{aio_rss:.0f} MB (peak {aio_peak:.0f}); difference {bot_rss - aio_rss:.0f} MB "
-            f"(peaks {bot_peak - aio_peak:.0f})"
+            f"   the bot: RSS {bot_rss:.0f} MB (peak {bot['peak']:.0f}); a process that only imports "
+            f"aiogram: {aio_rss:.0f} MB (peak {aio['peak']:.0f}); difference {bot_rss - aio_rss:.0f} MB "
+            f"(peaks {bot['peak'] - aio['peak']:.0f})"
         )
+        print(
+            f"   of the difference: anonymous {bot['anon'] - aio['anon']:.0f} MB, file-backed "
+            f"{bot['file'] - aio['file']:.0f} MB (shared libraries' pages, shared between workers)"
+        )
+        largest = sorted(libs["added"].items(), key=lambda item: -item[1])
+        print(
+            f"   the installed libraries it loads, imported beside aiogram without the bot: "
+            f"+{libs['rss'] - aio_rss:.0f} MB; by package, each after the ones before it alphabetically: "
+            + ", ".join(f"{package} +{mb:.1f}" for package, mb in largest if mb >= 0.5)
+        )
+        print(f"   so the bot's own code and data: {bot_rss - libs['rss']:.0f} MB")
 
         # 5. where the time goes: one burst under cProfile (event-loop thread only)
         raw, _ = fresh(small, small_users)
