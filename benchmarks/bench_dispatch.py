@@ -415,10 +415,12 @@ async def chat():
 
 asyncio.run(chat())
 stages.append(rss())
-# the installed libraries the bot loaded beyond aiogram's own imports (not its code, not stdlib)
+# the installed libraries the bot loaded beyond aiogram's own imports (not its code, not stdlib;
+# only modules importable by the name they are listed under)
 libraries = sorted(
     name for name in set(sys.modules) - after_aiogram
     if "site-packages" in (getattr(sys.modules[name], "__file__", None) or "")
+    and getattr(sys.modules[name], "__name__", None) == name
 )
 report(stages=stages, libraries=libraries)
 """
@@ -782,6 +784,8 @@ def main() -> None:
             + ", ".join(f"{package} +{mb:.1f}" for package, mb in largest if mb >= 0.5)
         )
         print(f"   so the bot's own code and data: {bot_rss - libs['rss']:.0f} MB")
+        if any(name.startswith("sklearn") for name in bot["libraries"]):
+            print("   (a cold start: no cached topic model, so this process trained one; run again)")
 
         # 5. where the time goes: one burst under cProfile (event-loop thread only)
         raw, _ = fresh(small, small_users)

@@ -1,0 +1,49 @@
+"""The dispatch benchmark's memory stage: its fresh processes run and report what it prints
+(CI never runs the benchmarks, so this keeps the memory figures from rotting unseen)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.conversation.assistant import Assistant
+from bot.db import open_database
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import bench_dispatch
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """The bot's process (a fresh database, no candidates loaded), the aiogram-only process, and
+    the process importing just the bot's libraries."""
+    db = tmp_path_factory.mktemp("memory") / "saylau.db"
+    Assistant(open_database(db))  # the topic model trained and cached here: the process starts warm
+    script = bench_dispatch.BOT_PROCESS.format(root=str(bench_dispatch.ROOT), db=str(db), name="Ахметов")
+    bot = bench_dispatch.run_python(script)
+    return {
+        "bot": bot,
+        "aiogram": bench_dispatch.run_python(bench_dispatch.libraries_process([])),
+        "libraries": bench_dispatch.run_python(bench_dispatch.libraries_process(bot["libraries"])),
+    }
+
+
+def test_bot_process_reports_every_stage_and_its_libraries(reports: dict[str, dict]) -> None:
+    bot = reports["bot"]
+    assert len(bot["stages"]) == len(bench_dispatch.BOT_STAGES)
+    assert bot["anon"] + bot["file"] == pytest.approx(bot["rss"], abs=1)
+    packages = {name.partition(".")[0] for name in bot["libraries"]}
+    assert {"numpy", "icu", "rapidfuzz", "sqlite_utils", "babel"} <= packages
+    assert not packages & {"bot", "handlers"}  # the bot's own code is not a library
+    assert "sklearn" not in packages  # a warm start loads the cached topic model, never trains
+
+
+def test_libraries_alone_cost_less_than_the_bot_and_more_than_aiogram(reports: dict[str, dict]) -> None:
+    aiogram, libraries, bot = reports["aiogram"], reports["libraries"], reports["bot"]
+    assert aiogram["added"] == {}
+    assert aiogram["rss"] < libraries["rss"] < bot["rss"]
+    assert libraries["added"]["numpy"] > 1  # MB: the package-by-package split is measured
+    assert sum(libraries["added"].values()) == pytest.approx(libraries["rss"] - aiogram["rss"], abs=1)
