@@ -443,13 +443,14 @@ LIBRARIES_PROCESS = (
     + """
 import importlib
 import aiogram
+after_aiogram = rss()
 added = {{}}
 for package, names in {packages!r}:
     before = rss()
     for name in names:
         importlib.import_module(name)
     added[package] = rss() - before
-report(added=added)
+report(after_aiogram=after_aiogram, added=added)
 """
 )
 
