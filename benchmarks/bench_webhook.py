@@ -48,7 +48,7 @@ from bench_dispatch import FIRST_USER, material, plan, raw_updates
 from bot.candidates.sample_data import load_demo
 from bot.conversation.assistant import Assistant
 from bot.db import open_database
-from tests.e2e_process import free_port, post_webhook
+from tests.e2e_process import free_port, post_webhook, webhook_env
 from tests.fake_bot_api import FakeBotAPI
 from tests.redis_server import running_redis
 
@@ -158,19 +158,7 @@ async def run_config(
     api = TimedAPI()
     await api.start()
     ports = [free_port() for _ in range(workers)]
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "WEBHOOK_URL": "https://bot.example.test",
-        "WEBHOOK_SECRET": SECRET,
-        "WEB_SERVER_HOST": "127.0.0.1",
-        "DATABASE_PATH": str(db_path),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
+    redis = {"REDIS_URL": redis_url} if redis_url else {}
     logs = [work / f"{name}-{n}.log" for n in range(workers)]
     procs = []
     for n, (port, log) in enumerate(zip(ports, logs, strict=True)):
@@ -181,7 +169,7 @@ async def run_config(
                     sys.executable,
                     *command,
                     cwd=work,
-                    env={**env, "WEB_SERVER_PORT": str(port)},
+                    env=webhook_env(api.base_url, TOKEN, db_path, SECRET, port, **redis),
                     stdout=out,
                     stderr=asyncio.subprocess.STDOUT,
                 )

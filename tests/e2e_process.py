@@ -32,6 +32,26 @@ def polling_env(api_url: str, token: str, database: Path, **extra: str) -> dict[
     return env
 
 
+def webhook_env(
+    api_url: str, token: str, database: Path, secret: str, port: int, **extra: str
+) -> dict[str, str]:
+    """The environment of a ``python -m bot`` webhook worker on loopback ``port``, its replies
+    going to the fake Bot API at ``api_url``; Redis only where ``extra`` names it."""
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": api_url,
+        "WEBHOOK_URL": "https://bot.example.test",
+        "WEBHOOK_SECRET": secret,
+        "WEB_SERVER_HOST": "127.0.0.1",
+        "WEB_SERVER_PORT": str(port),
+        "DATABASE_PATH": str(database),
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    return {**env, **extra}
+
+
 async def start_bot(cwd: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
     """Start ``python -m bot`` as a real process with ``env``, output captured."""
     return await asyncio.create_subprocess_exec(

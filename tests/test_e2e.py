@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from datetime import timedelta
 from pathlib import Path
@@ -13,10 +12,9 @@ import aiohttp
 from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
 from bot.delivery import reminders
-from tests.e2e_process import free_port, polling_env, start_bot, stop_bot
+from tests.e2e_process import free_port, polling_env, start_bot, stop_bot, webhook_env
 from tests.fake_bot_api import FakeBotAPI
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "E" * 35
 
 
@@ -54,17 +52,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
     api = FakeBotAPI()
     await api.start()
     port = free_port()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "WEBHOOK_URL": "https://bot.example.test",
-        "WEBHOOK_SECRET": "s3cret-token",
-        "WEB_SERVER_HOST": "127.0.0.1",
-        "WEB_SERVER_PORT": str(port),
-        "DATABASE_PATH": str(tmp_path / "hook.db"),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = webhook_env(api.base_url, TOKEN, tmp_path / "hook.db", "s3cret-token", port)
     proc = await start_bot(tmp_path, env)
     update = {
         "update_id": 1,
@@ -126,15 +114,7 @@ async def test_reminders_are_sent_once_across_a_restart(tmp_path: Path) -> None:
     api = FakeBotAPI()
     api.blocked = {999}
     await api.start()
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "DATABASE_PATH": str(db_path),
-        "REMINDER_INTERVAL_SECONDS": "0.3",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("WEBHOOK_URL", None)
+    env = polling_env(api.base_url, TOKEN, db_path, REMINDER_INTERVAL_SECONDS="0.3")
     outputs = []
     try:
         proc = await start_bot(tmp_path, env)

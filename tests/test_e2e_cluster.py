@@ -6,7 +6,6 @@ both, and each reminder goes out once though both run a scheduler loop."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 from collections import Counter
 from datetime import timedelta
@@ -17,9 +16,9 @@ import aiohttp
 from bot.calendar.votes import kazakhstan_today
 from bot.db import open_database
 from bot.delivery import reminders
-from tests.e2e_process import free_port, post_webhook, start_bot, stop_bot
+from tests.e2e_process import free_port, post_webhook, start_bot, stop_bot, webhook_env
 from tests.fake_bot_api import FakeBotAPI
-from tests.test_e2e import ROOT, TOKEN
+from tests.test_e2e import TOKEN
 
 SECRET = "cluster-secret"
 FLOODER = 900
@@ -59,19 +58,11 @@ async def test_two_webhook_workers_answer_each_update_once(tmp_path: Path, redis
     api = FakeBotAPI()
     await api.start()
     ports = [free_port(), free_port()]
-    base = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.base_url,
-        "WEBHOOK_URL": "https://bot.example.test",
-        "WEBHOOK_SECRET": SECRET,
-        "WEB_SERVER_HOST": "127.0.0.1",
-        "REDIS_URL": redis_url,
-        "DATABASE_PATH": str(db_path),
-        "REMINDER_INTERVAL_SECONDS": "0.3",
-        "PYTHONPATH": str(ROOT),
-    }
-    workers = [await start_bot(tmp_path, {**base, "WEB_SERVER_PORT": str(port)}) for port in ports]
+    cluster = {"REDIS_URL": redis_url, "REMINDER_INTERVAL_SECONDS": "0.3"}
+    workers = [
+        await start_bot(tmp_path, webhook_env(api.base_url, TOKEN, db_path, SECRET, port, **cluster))
+        for port in ports
+    ]
     outputs: list[str] = []
     try:
         await api.wait_for("setWebhook", 2)
